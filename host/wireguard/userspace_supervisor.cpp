@@ -1,0 +1,271 @@
+#include "wireguard/userspace_supervisor.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/pidfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+extern char** environ;
+
+namespace wgmesh::wg {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string errno_message(int err) { return std::strerror(err); }
+
+// Owns a file descriptor for the duration of a scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// posix_spawn attribute/file-action objects need explicit destruction on every path.
+struct SpawnAttr {
+  posix_spawnattr_t attr;
+  SpawnAttr() { posix_spawnattr_init(&attr); }
+  ~SpawnAttr() { posix_spawnattr_destroy(&attr); }
+};
+struct SpawnActions {
+  posix_spawn_file_actions_t actions;
+  SpawnActions() { posix_spawn_file_actions_init(&actions); }
+  ~SpawnActions() { posix_spawn_file_actions_destroy(&actions); }
+};
+
+std::string describe_wait_status(int st) {
+  if (st == -1) return "exited (status unknown: already reaped elsewhere)";
+  if (WIFEXITED(st)) return "exited with status " + std::to_string(WEXITSTATUS(st));
+  if (WIFSIGNALED(st)) return "killed by signal " + std::to_string(WTERMSIG(st));
+  return "stopped";
+}
+
+}  // namespace
+
+bool uapi_socket_live(const std::string& path) {
+  sockaddr_un addr{};
+  if (path.size() >= sizeof addr.sun_path) return false;
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) return false;
+  return ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+}
+
+std::string find_program(const std::string& program) {
+  if (program.empty()) return {};
+  if (program.find('/') != std::string::npos)
+    return ::access(program.c_str(), X_OK) == 0 ? program : std::string{};
+  const char* path_env = std::getenv("PATH");
+  const std::string path = path_env != nullptr ? path_env : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const auto colon = std::min(path.find(':', start), path.size());
+    std::string dir = path.substr(start, colon - start);
+    if (dir.empty()) dir = ".";
+    const std::string candidate = dir + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = colon + 1;
+  }
+  return {};
+}
+
+UserspaceSupervisor::UserspaceSupervisor(SupervisorOptions options)
+    : options_(std::move(options)) {}
+
+UserspaceSupervisor::~UserspaceSupervisor() { (void)stop(); }
+
+std::string UserspaceSupervisor::socket_path() const {
+  return options_.socket_dir + "/" + options_.ifname + ".sock";
+}
+
+std::string UserspaceSupervisor::exit_description() const {
+  return wait_status_ ? describe_wait_status(*wait_status_) : std::string{};
+}
+
+void UserspaceSupervisor::reaped(int wait_status) {
+  wait_status_ = wait_status;
+  if (pidfd_ >= 0) ::close(pidfd_);
+  pidfd_ = -1;
+}
+
+bool UserspaceSupervisor::running() {
+  if (pid_ <= 0 || wait_status_) return false;
+  int st = 0;
+  const pid_t r = ::waitpid(pid_, &st, WNOHANG);
+  if (r == 0) return true;
+  // ECHILD: someone else reaped it (SIGCHLD set to SIG_IGN, or a waitpid(-1) elsewhere).
+  reaped(r == pid_ ? st : -1);
+  return false;
+}
+
+std::string UserspaceSupervisor::log_tail() const {
+  if (options_.log_path.empty()) return {};
+  Fd fd(::open(options_.log_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return {};
+  const off_t size = ::lseek(fd.get(), 0, SEEK_END);
+  const off_t from = std::max<off_t>(0, size - 1024);
+  std::string buf(static_cast<std::size_t>(size - from), '\0');
+  const ssize_t n = ::pread(fd.get(), buf.data(), buf.size(), from);
+  buf.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  // Keep the last few non-blank lines, joined, so the message fits in one log line.
+  std::vector<std::string> lines;
+  std::size_t pos = 0;
+  while (pos < buf.size()) {
+    auto nl = buf.find('\n', pos);
+    if (nl == std::string::npos) nl = buf.size();
+    std::string line = buf.substr(pos, nl - pos);
+    if (line.find_first_not_of(" \t\r") != std::string::npos) lines.push_back(std::move(line));
+    pos = nl + 1;
+  }
+  std::string out;
+  const std::size_t first = lines.size() > 3 ? lines.size() - 3 : 0;
+  for (std::size_t i = first; i < lines.size(); ++i) out += (out.empty() ? "" : " | ") + lines[i];
+  return out;
+}
+
+Status UserspaceSupervisor::spawn() {
+  const std::string program_path = find_program(options_.program);
+  if (program_path.empty())
+    return Error{"userspace WireGuard program '" + options_.program +
+                 "' not found in PATH (install wireguard-go or set the program path)"};
+
+  std::vector<std::string> args;
+  if (!options_.netns.empty()) {
+    const std::string ip = find_program(options_.ip_program);
+    if (ip.empty()) return Error{"'" + options_.ip_program + "' not found in PATH"};
+    args = {ip, "netns", "exec", options_.netns, program_path, "-f", options_.ifname};
+  } else {
+    args = {program_path, "-f", options_.ifname};
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  // Environment: ours, minus anything we set explicitly.
+  std::vector<std::string> env_own = {"LOG_LEVEL=" + options_.log_level};
+  for (const auto& e : options_.extra_env) env_own.push_back(e);
+  const auto overridden = [&env_own](const char* entry) {
+    const char* eq = std::strchr(entry, '=');
+    const std::size_t klen = eq != nullptr ? static_cast<std::size_t>(eq - entry) : 0;
+    return std::any_of(env_own.begin(), env_own.end(), [&](const std::string& own) {
+      return own.size() > klen && own[klen] == '=' && own.compare(0, klen, entry, klen) == 0;
+    });
+  };
+  std::vector<char*> envp;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e)
+    if (!overridden(*e)) envp.push_back(*e);
+  for (auto& e : env_own) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  const std::string log = options_.log_path.empty() ? "/dev/null" : options_.log_path;
+  Fd log_fd(::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+  if (log_fd.get() < 0) return Error{"cannot open log file " + log + ": " + errno_message(errno)};
+
+  SpawnActions fa;
+  posix_spawn_file_actions_addopen(&fa.actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa.actions, log_fd.get(), 1);
+  posix_spawn_file_actions_adddup2(&fa.actions, log_fd.get(), 2);
+  // Whatever the daemon holds open without O_CLOEXEC (plugin sockets, the control socket)
+  // must not leak into a long-lived child.
+  posix_spawn_file_actions_addclosefrom_np(&fa.actions, 3);
+
+  SpawnAttr sa;
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&sa.attr, &none);    // the daemon may block signals for its loop
+  posix_spawnattr_setsigdefault(&sa.attr, &all);  // ... and ignore SIGPIPE; the child must not
+  // Own process group: a Ctrl-C on the daemon's terminal reaches the daemon only, which then
+  // stops the child in order instead of both racing to exit.
+  posix_spawnattr_setpgroup(&sa.attr, 0);
+  posix_spawnattr_setflags(&sa.attr,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, argv[0], &fa.actions, &sa.attr, argv.data(), envp.data());
+  if (rc != 0) return Error{"cannot start " + args[0] + ": " + errno_message(rc)};
+  pid_ = pid;
+  wait_status_.reset();
+  pidfd_ = ::pidfd_open(pid, 0);  // optional; -1 on old kernels
+  return {};
+}
+
+Status UserspaceSupervisor::start() {
+  if (running()) return {};
+  if (options_.ifname.empty() || options_.ifname.size() > 15)
+    return Error{"invalid interface name '" + options_.ifname + "' (1-15 characters)"};
+  const std::string sock = socket_path();
+  if (uapi_socket_live(sock))
+    return Error{"interface " + options_.ifname + " is already served on " + sock +
+                 " by another process"};
+  if (auto st = spawn(); !st) return st;
+
+  const auto deadline = Clock::now() + options_.ready_timeout;
+  while (true) {
+    if (!running()) {
+      std::string msg = options_.program + " for " + options_.ifname + " " + exit_description() +
+                        " before creating " + sock;
+      if (auto tail = log_tail(); !tail.empty()) msg += "; log: " + tail;
+      return Error{msg};
+    }
+    if (uapi_socket_live(sock)) return {};
+    if (Clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  (void)stop();
+  std::string msg = options_.program + " for " + options_.ifname + " did not create " + sock +
+                    " within " + std::to_string(options_.ready_timeout.count()) + " ms";
+  if (auto tail = log_tail(); !tail.empty()) msg += "; log: " + tail;
+  return Error{msg};
+}
+
+Status UserspaceSupervisor::stop() {
+  if (pid_ <= 0 || !running()) {
+    if (pidfd_ >= 0) ::close(pidfd_);
+    pidfd_ = -1;
+    return {};
+  }
+  ::kill(pid_, SIGTERM);
+  const auto deadline = Clock::now() + options_.stop_timeout;
+  while (running()) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) {
+      ::kill(pid_, SIGKILL);
+      int st = 0;
+      const pid_t r = ::waitpid(pid_, &st, 0);
+      reaped(r == pid_ ? st : -1);
+      return Error{options_.program + " for " + options_.ifname + " ignored SIGTERM for " +
+                   std::to_string(options_.stop_timeout.count()) + " ms; killed"};
+    }
+    if (pidfd_ >= 0) {
+      pollfd p{pidfd_, POLLIN, 0};
+      ::poll(&p, 1, static_cast<int>(std::min<long>(left.count(), 100)));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  return {};
+}
+
+}  // namespace wgmesh::wg
