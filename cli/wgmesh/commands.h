@@ -1,0 +1,18 @@
+// The wgmesh subcommands. Each returns the process exit code (0 ok, 1 failure, 2 usage).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace wgmesh::cli {
+
+using Args = std::vector<std::string>;  // arguments after the subcommand name
+
+int cmd_version();
+int cmd_init(const Args& args);
+int cmd_status(const Args& args);
+
+// The version line printed by `wgmesh version`, `--version` and `-v`.
+std::string version_line();
+
+}  // namespace wgmesh::cli

@@ -1,0 +1,45 @@
+// wgmesh: the operator CLI, command-compatible with the original (centralized-rpc-cli.md §8).
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+
+using namespace wgmesh::cli;
+
+namespace {
+void print_help() {
+  std::printf(
+      "%s\n\n"
+      "Decentralized mode:\n"
+      "  wgmesh init --secret                 Generate a new mesh secret\n"
+      "  wgmesh status --secret <SECRET> [--interface IF] [--json] [--mesh-subnet CIDR]\n"
+      "                                       Show the parameters derived from a secret\n\n"
+      "Other:\n"
+      "  wgmesh version | --version | -v      Print the version\n",
+      version_line().c_str());
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // §8.1: --version or -v anywhere wins, even as a flag value.
+  for (const auto& a : args)
+    if (a == "--version" || a == "-v") return cmd_version();
+  if (args.empty()) {
+    print_help();
+    return 1;
+  }
+  const std::string& sub = args[0];
+  Args rest(args.begin() + 1, args.end());
+  if (sub == "version") return cmd_version();
+  if (sub == "init") return cmd_init(rest);
+  if (sub == "status") return cmd_status(rest);
+  if (sub == "help" || sub == "-h" || sub == "--help") {
+    print_help();
+    return 0;
+  }
+  std::fprintf(stderr, "wgmesh: unknown command '%s'\n\n", sub.c_str());
+  print_help();
+  return 1;
+}
