@@ -4,8 +4,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/pidfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -206,7 +206,8 @@ Status UserspaceSupervisor::spawn() {
   if (rc != 0) return Error{"cannot start " + args[0] + ": " + errno_message(rc)};
   pid_ = pid;
   wait_status_.reset();
-  pidfd_ = ::pidfd_open(pid, 0);  // optional; -1 on old kernels
+  // Via syscall(): glibc 2.36's <sys/pidfd.h> lacks C linkage for C++. -1 on old kernels.
+  pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   return {};
 }
 

@@ -1,0 +1,186 @@
+#include "wireguard/uapi_backend.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "fake_uapi_server.h"
+#include "test_keys.h"
+#include "wireguard/uapi_protocol.h"
+
+namespace wgmesh::wg {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::FakeUapiServer;
+using testing::prefix;
+using testing::test_key;
+
+UapiBackend backend_for(const FakeUapiServer& s, std::chrono::milliseconds timeout = 2000ms) {
+  UapiOptions o;
+  o.ifname = s.ifname();
+  o.socket_dir = s.dir();
+  o.io_timeout = timeout;
+  return UapiBackend(o);
+}
+
+DeviceUpdate many_peers(uint32_t n) {
+  DeviceUpdate u;
+  for (uint32_t i = 0; i < n; ++i) {
+    PeerConfig p;
+    p.public_key = test_key(i);
+    p.preshared_key = test_key(i, 1);
+    p.allowed_ips = {prefix("100.64.0.0/32"), prefix("10.0.0.0/16")};
+    u.peers.push_back(p);
+  }
+  return u;
+}
+
+TEST(UapiBackend, GetDevice) {
+  FakeUapiServer server;
+  std::string request;
+  server.serve([&](int fd) {
+    request = FakeUapiServer::read_request(fd);
+    FakeUapiServer::write_all(fd, "listen_port=51820\npublic_key=" + test_key(1).to_hex() +
+                                      "\nallowed_ip=100.64.0.1/32\nerrno=0\n\n");
+  });
+  auto b = backend_for(server);
+  auto dev = b.get_device();
+  server.join();
+  ASSERT_TRUE(dev) << dev.message();
+  EXPECT_EQ(request, "get=1\n\n");
+  EXPECT_EQ(dev->ifname, "wgfake0");
+  EXPECT_EQ(dev->listen_port, 51820);
+  ASSERT_EQ(dev->peers.size(), 1u);
+  EXPECT_EQ(dev->peers[0].public_key, test_key(1));
+}
+
+TEST(UapiBackend, SetDeviceSendsTheEncodedRequest) {
+  FakeUapiServer server;
+  std::string request;
+  server.serve([&](int fd) {
+    request = FakeUapiServer::read_request(fd);
+    FakeUapiServer::write_all(fd, "errno=0\n\n");
+  });
+  auto b = backend_for(server);
+  DeviceUpdate u = many_peers(3);
+  u.listen_port = 1234;
+  ASSERT_TRUE(b.set_device(u));
+  server.join();
+  EXPECT_EQ(request, *uapi::encode_set(u));
+}
+
+TEST(UapiBackend, SetDeviceReportsErrno) {
+  FakeUapiServer server;
+  server.serve([](int fd) {
+    FakeUapiServer::read_request(fd);
+    FakeUapiServer::write_all(fd, "errno=-98\n\n");
+  });
+  auto b = backend_for(server);
+  DeviceUpdate u;
+  u.listen_port = 1;
+  auto st = b.set_device(u);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("Address already in use"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("wgfake0"), std::string::npos) << st.message();
+}
+
+TEST(UapiBackend, EarlyErrorReplyDuringALargeWriteIsReported) {
+  FakeUapiServer server;
+  server.serve([](int fd) {
+    char buf[1000];
+    (void)!::read(fd, buf, sizeof buf);  // a bad line early on, like wireguard-go
+    FakeUapiServer::write_all(fd, "errno=-22\n\n");
+    // and it stops reading: closing the connection with the rest unread
+  });
+  auto b = backend_for(server);
+  auto st = b.set_device(many_peers(8000));  // ~2.5 MB, far above the socket buffers
+  server.join();
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("Invalid argument"), std::string::npos) << st.message();
+}
+
+TEST(UapiBackend, SilentServerTimesOutInsteadOfHanging) {
+  FakeUapiServer server;
+  server.serve([](int fd) {
+    FakeUapiServer::read_request(fd);
+    FakeUapiServer::wait_for_hangup(fd);
+  });
+  auto b = backend_for(server, 200ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto dev = b.get_device();
+  const auto took = std::chrono::steady_clock::now() - t0;
+  server.join();
+  ASSERT_FALSE(dev);
+  EXPECT_NE(dev.message().find("no progress"), std::string::npos) << dev.message();
+  EXPECT_LT(took, 2s);
+}
+
+TEST(UapiBackend, ServerThatStopsReadingTimesOut) {
+  FakeUapiServer server;
+  server.serve([](int fd) { FakeUapiServer::wait_for_hangup(fd); });
+  auto b = backend_for(server, 200ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto st = b.set_device(many_peers(8000));
+  const auto took = std::chrono::steady_clock::now() - t0;
+  server.join();
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("no progress"), std::string::npos) << st.message();
+  EXPECT_LT(took, 2s);
+}
+
+TEST(UapiBackend, TruncatedReplyIsAnError) {
+  FakeUapiServer server;
+  server.serve([](int fd) {
+    FakeUapiServer::read_request(fd);
+    FakeUapiServer::write_all(fd, "listen_port=1\npublic_key=");  // then hangs up
+  });
+  auto b = backend_for(server);
+  auto dev = b.get_device();
+  server.join();
+  ASSERT_FALSE(dev);
+  EXPECT_NE(dev.message().find("truncated"), std::string::npos) << dev.message();
+}
+
+TEST(UapiBackend, OversizedReplyIsRefused) {
+  FakeUapiServer server;
+  server.serve([](int fd) {
+    FakeUapiServer::read_request(fd);
+    FakeUapiServer::write_all(fd, std::string(3u << 20, 'x'));
+  });
+  UapiOptions o;
+  o.ifname = server.ifname();
+  o.socket_dir = server.dir();
+  o.max_response_bytes = 1u << 20;
+  UapiBackend b(o);
+  auto dev = b.get_device();
+  server.join();
+  ASSERT_FALSE(dev);
+  EXPECT_NE(dev.message().find("exceeds"), std::string::npos) << dev.message();
+}
+
+TEST(UapiBackend, MissingSocket) {
+  UapiOptions o;
+  o.ifname = "wgnothere0";
+  o.socket_dir = "/nonexistent-wgmesh-dir";
+  UapiBackend b(o);
+  EXPECT_FALSE(b.interface_exists());
+  auto dev = b.get_device();
+  ASSERT_FALSE(dev);
+  EXPECT_NE(dev.message().find("cannot connect"), std::string::npos) << dev.message();
+  auto st = b.create_interface();  // no supervisor: cannot start one
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("wireguard-go"), std::string::npos) << st.message();
+  EXPECT_TRUE(b.delete_interface());  // nothing there: nothing to do
+}
+
+TEST(UapiBackend, AdoptsAnExistingServer) {
+  FakeUapiServer server;
+  auto b = backend_for(server);
+  EXPECT_TRUE(b.interface_exists());
+  EXPECT_TRUE(b.create_interface());
+  EXPECT_EQ(b.name(), "userspace");
+}
+
+}  // namespace
+}  // namespace wgmesh::wg
