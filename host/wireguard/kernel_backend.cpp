@@ -64,6 +64,9 @@ Status KernelBackend::open() {
   if (!id) return id.error();
   // Dump replies can exceed a page; peeking sizes the receive buffer to each message.
   nl_socket_enable_msg_peek(sock.get());
+  // Requests carry NLM_F_ACK exactly when they want one (SET yes, the GET dump no); libnl must
+  // not add it to the dump behind our back.
+  nl_socket_disable_auto_ack(sock.get());
   family_id_ = *id;
   sock_ = std::move(sock);
   return {};

@@ -300,8 +300,9 @@ Status decode_set_device(const nlmsghdr* nlh, std::string& ifname, DeviceUpdate&
 
 Result<MsgPtr> encode_get_device(const std::string& ifname, int family_id) {
   if (auto st = check_ifname(ifname); !st) return st.error();
-  return new_message(family_id, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP, WG_CMD_GET_DEVICE, 512,
-                     ifname);
+  // No NLM_F_ACK: a dump ends with NLMSG_DONE, and an ACK some kernels might add after it would
+  // be left in the socket to confuse the next request.
+  return new_message(family_id, NLM_F_REQUEST | NLM_F_DUMP, WG_CMD_GET_DEVICE, 512, ifname);
 }
 
 Status decode_get_device(const nlmsghdr* nlh, DeviceState& acc) {

@@ -165,6 +165,7 @@ TEST(KernelCodec, GetRequest) {
   ASSERT_TRUE(req);
   nlmsghdr* h = nlmsg_hdr(req->get());
   EXPECT_TRUE(h->nlmsg_flags & NLM_F_DUMP);
+  EXPECT_FALSE(h->nlmsg_flags & NLM_F_ACK);
   const auto* gh = static_cast<const genlmsghdr*>(nlmsg_data(h));
   EXPECT_EQ(gh->cmd, WG_CMD_GET_DEVICE);
   nlattr* tb[WGDEVICE_A_MAX + 1] = {};
