@@ -99,6 +99,7 @@ TEST(Lookup, RetriesTimeoutsThenGivesUp) {
   EXPECT_FALSE(r1[0].id);
   EXPECT_FALSE(l.done(1));
   l.on_timeout(r1[0].slot);
+  EXPECT_FALSE(l.done(1));      // the only candidate: its retry is worth waiting for
   auto r2 = l.next_requests();  // retried
   ASSERT_EQ(r2.size(), 1u);
   EXPECT_EQ(r2[0].slot, r1[0].slot);
@@ -106,6 +107,47 @@ TEST(Lookup, RetriesTimeoutsThenGivesUp) {
   EXPECT_TRUE(l.next_requests().empty());
   EXPECT_TRUE(l.done(2));  // nothing left
   EXPECT_EQ(l.queries_sent(), 2u);
+}
+
+// A dead node among the k closest costs one timeout: it is retried on the side while the
+// next candidate takes its place, and the lookup does not wait for the retry.
+TEST(Lookup, DeadNodeIsSkippedAfterOneTimeout) {
+  SeededRandom rng(26);
+  Oracle o = make_oracle(30, rng);
+  NodeId target = NodeId::random(rng);
+  Lookup l(LookupKind::FindNode, target, {}, 0);
+  for (const auto& n : o.all) l.add_candidate(n.id, n.ep);
+  auto sorted = o.all;
+  std::sort(sorted.begin(), sorted.end(),
+            [&](const NodeInfo& a, const NodeInfo& b) { return closer_to(target, a.id, b.id); });
+  const Endpoint dead = sorted[0].ep;  // the very closest never answers
+  size_t retries_seen = 0;
+  std::vector<Lookup::Request> outstanding;
+  for (int step = 0; step < 100 && !l.done(0); ++step) {
+    for (auto& r : l.next_requests()) outstanding.push_back(r);
+    ASSERT_FALSE(outstanding.empty());
+    // Live nodes answer within milliseconds; a timeout takes seconds. So replies are
+    // processed first, and the dead node's timeout only when nothing else is pending.
+    auto it = std::find_if(outstanding.begin(), outstanding.end(),
+                           [&](const Lookup::Request& q) { return q.ep != dead; });
+    if (it == outstanding.end()) it = outstanding.begin();
+    auto r = *it;
+    outstanding.erase(it);
+    if (r.ep == dead) {
+      ++retries_seen;
+      l.on_timeout(r.slot);
+      continue;
+    }
+    Response resp;
+    resp.id = *r.id;
+    l.on_response(r.slot, resp);
+  }
+  ASSERT_TRUE(l.done(0));
+  EXPECT_EQ(l.suspects(), 1u);  // its retry was still pending when the lookup ended
+  EXPECT_EQ(retries_seen, 1u);  // ...so only one timeout was paid
+  auto got = l.closest_responders();
+  ASSERT_EQ(got.size(), 8u);
+  for (size_t i = 0; i < 8; ++i) EXPECT_EQ(got[i].id, sorted[i + 1].id);
 }
 
 TEST(Lookup, DeadlineEndsItAndKeepsPartialResults) {

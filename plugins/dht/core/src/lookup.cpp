@@ -41,7 +41,7 @@ std::vector<size_t> Lookup::ordered() const {
   std::vector<size_t> idx;
   idx.reserve(cands_.size());
   for (size_t i = 0; i < cands_.size(); ++i)
-    if (cands_[i].state != State::Failed) idx.push_back(i);
+    if (live(cands_[i].state)) idx.push_back(i);
   std::sort(idx.begin(), idx.end(),
             [this](size_t a, size_t b) { return before(cands_[a], cands_[b]); });
   return idx;
@@ -49,6 +49,16 @@ std::vector<size_t> Lookup::ordered() const {
 
 std::vector<Lookup::Request> Lookup::next_requests() {
   std::vector<Request> out;
+  // Retries go out regardless of alpha: they are few (one per suspect) and must not
+  // wait behind fresh queries.
+  for (size_t i = 0; i < cands_.size(); ++i) {
+    Candidate& c = cands_[i];
+    if (c.state != State::Retry) continue;
+    c.state = State::Retrying;
+    ++c.attempts;
+    ++queries_sent_;
+    out.push_back({i, c.ep, c.id});
+  }
   if (in_flight_ >= cfg_.alpha) return out;
   // Only the k closest live candidates matter; querying farther ones would not change
   // the result. Unknown-ID seeds (routers) sort last but are still inside the window
@@ -70,9 +80,12 @@ std::vector<Lookup::Request> Lookup::next_requests() {
 }
 
 bool Lookup::on_response(size_t slot, const Response& r) {
-  if (slot >= cands_.size() || cands_[slot].state != State::InFlight) return false;
+  if (slot >= cands_.size()) return false;
   Candidate& c = cands_[slot];
-  --in_flight_;
+  if (c.state == State::InFlight)
+    --in_flight_;
+  else if (c.state != State::Retrying)
+    return false;
   if (c.id && *c.id != r.id) {
     c.state = State::Failed;  // someone else answers at that address
     return false;
@@ -95,16 +108,27 @@ bool Lookup::on_response(size_t slot, const Response& r) {
 }
 
 void Lookup::on_timeout(size_t slot) {
-  if (slot >= cands_.size() || cands_[slot].state != State::InFlight) return;
+  if (slot >= cands_.size()) return;
   Candidate& c = cands_[slot];
-  --in_flight_;
-  c.state = c.attempts < cfg_.max_attempts ? State::Fresh : State::Failed;
+  if (c.state == State::InFlight) {
+    --in_flight_;
+    c.state = c.attempts < cfg_.max_attempts ? State::Retry : State::Failed;
+  } else if (c.state == State::Retrying) {
+    c.state = c.attempts < cfg_.max_attempts ? State::Retry : State::Failed;
+  }
 }
 
 void Lookup::on_error(size_t slot) {
-  if (slot >= cands_.size() || cands_[slot].state != State::InFlight) return;
-  --in_flight_;
-  cands_[slot].state = State::Failed;
+  if (slot >= cands_.size()) return;
+  Candidate& c = cands_[slot];
+  if (c.state == State::InFlight) --in_flight_;
+  if (c.state == State::InFlight || c.state == State::Retrying) c.state = State::Failed;
+}
+
+size_t Lookup::suspects() const {
+  size_t n = 0;
+  for (const auto& c : cands_) n += (c.state == State::Retry || c.state == State::Retrying);
+  return n;
 }
 
 bool Lookup::done(int64_t now_ms) const {
@@ -115,9 +139,10 @@ bool Lookup::done(int64_t now_ms) const {
     if (considered++ >= cfg_.k) break;
     if (cands_[i].state != State::Responded) return false;
   }
-  // Every one of the k closest answered (or nothing is left): a straggler farther out
-  // cannot bring anything closer that the closest ones did not already tell us about.
-  return true;
+  // Every one of the k closest live candidates answered: a straggler farther out cannot
+  // bring anything closer that the closest ones did not already tell us about. With fewer
+  // than k live answers, wait for the suspects' retries: they may be all there is.
+  return considered >= cfg_.k || suspects() == 0;
 }
 
 std::vector<TokenHolder> Lookup::token_holders() const {

@@ -9,6 +9,12 @@
 // all answered (nothing closer is unqueried or in flight), when no candidate is left, or
 // when the total deadline passes. On the deadline the best answers so far still count, so
 // an announce still goes out (spec §3.3 improvement).
+//
+// Unresponsive nodes: a candidate whose request times out becomes a "suspect". It is
+// retried (up to max_attempts) but no longer holds a place among the k closest, so one
+// dead node costs one request timeout, not timeout x attempts, and the next candidate is
+// asked straight away. Suspects only hold the lookup open while fewer than k live
+// responders exist (e.g. the only bootstrap router lost a packet).
 #pragma once
 
 #include <cstddef>
@@ -77,10 +83,12 @@ class Lookup {
   const std::vector<Endpoint>& values() const { return values_; }
   size_t queries_sent() const { return queries_sent_; }
   size_t responses() const { return responses_; }
-  size_t in_flight() const { return in_flight_; }
+  size_t in_flight() const { return in_flight_; }  // first attempts (bounded by alpha)
+  size_t suspects() const;                         // timed out, waiting for a retry
 
  private:
-  enum class State { Fresh, InFlight, Responded, Failed };
+  // Retry: timed out, resend due; Retrying: resent and waiting. Both are "suspects".
+  enum class State { Fresh, InFlight, Responded, Failed, Retry, Retrying };
   struct Candidate {
     std::optional<NodeId> id;
     Endpoint ep;
@@ -89,7 +97,10 @@ class Lookup {
     std::string token;
   };
 
-  // Indices of live candidates ordered by distance; unknown IDs sort last.
+  static bool live(State s) {
+    return s == State::Fresh || s == State::InFlight || s == State::Responded;
+  }
+  // Indices of live (not failed, not suspect) candidates by distance; unknown IDs last.
   std::vector<size_t> ordered() const;
   bool before(const Candidate& a, const Candidate& b) const;
 
