@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -64,11 +65,30 @@ Daemon::~Daemon() {
 }
 
 void Daemon::register_rpc_methods() {
-  Status st = rpc_.add("daemon.status", "host", "Daemon version, uptime and plugin states",
+  Status st = rpc_.add("daemon.status", "host", "Identity, version, uptime and plugin states",
                        [this](std::shared_ptr<RpcResponder> r, const std::string&) {
                          rapidjson::StringBuffer buf;
                          rapidjson::Writer<rapidjson::StringBuffer> w(buf);
                          w.StartObject();
+                         std::string mesh_ip, pubkey;
+                         if (mesh_) {
+                           rapidjson::Document local;
+                           std::string j = mesh_->local_node_json();
+                           local.Parse(j.c_str(), j.size());
+                           if (local.IsObject()) {
+                             mesh_ip = local["mesh_ip"].GetString();
+                             pubkey = local["wg_pubkey"].GetString();
+                           }
+                         }
+                         // The original's members first (uptime in nanoseconds), then additions.
+                         w.Key("mesh_ip");
+                         w.String(mesh_ip.c_str());
+                         w.Key("pubkey");
+                         w.String(pubkey.c_str());
+                         w.Key("uptime");
+                         w.Int64((unix_now() - started_unix_) * 1000000000LL);
+                         w.Key("interface");
+                         w.String(config_.node.interface.c_str());
                          w.Key("version");
                          w.String(WGMESH_VERSION);
                          w.Key("uptime_seconds");
@@ -83,6 +103,10 @@ void Daemon::register_rpc_methods() {
                          w.EndObject();
                          r->reply(std::string(buf.GetString(), buf.GetSize()));
                        });
+  (void)st;
+  st = rpc_.add("daemon.ping", "host", "Liveness check", [](std::shared_ptr<RpcResponder> r, const std::string&) {
+    r->reply(std::string("{\"pong\":true,\"version\":\"") + WGMESH_VERSION + "\"}");
+  });
   (void)st;
   st = rpc_.add("daemon.metrics", "host", "All counters and gauges",
                 [this](std::shared_ptr<RpcResponder> r, const std::string&) {
@@ -107,6 +131,11 @@ void Daemon::reload() {
     config_.node.log_level = fresh->node.log_level;
     Logger::instance().set_level(config_.node.log_level);
   }
+  if (mesh_ && fresh->node.advertise_routes != config_.node.advertise_routes) {
+    Status st = mesh_->reload_routes(fresh->node.advertise_routes);
+    if (st.ok()) config_.node.advertise_routes = fresh->node.advertise_routes;
+    else log_error("reload", st.message());
+  }
   metrics_.add("host.reloads");
 }
 
@@ -126,15 +155,30 @@ int Daemon::run() {
   }
   ::chmod(config_.node.state_dir.c_str(), 0700);
 
-  if (options_.mesh_factory) {
-    mesh_ = options_.mesh_factory(core_, config_);
-    core_.mesh = mesh_.get();
-  }
-  plugins_ = std::make_unique<PluginManager>(core_);
-  register_rpc_methods();
-
   log_info("daemon", std::string("wgmeshd ") + WGMESH_VERSION + " starting (config " +
                          (options_.config_path.empty() ? "<defaults>" : options_.config_path) + ")");
+  plugins_ = std::make_unique<PluginManager>(core_);
+  register_rpc_methods();
+  if (options_.mesh_factory) {
+    auto mesh = options_.mesh_factory(core_, config_);
+    if (!mesh.ok()) {
+      log_error("daemon", mesh.message());
+      return 1;
+    }
+    mesh_ = std::move(*mesh);
+    core_.mesh = mesh_.get();
+  }
+  if (mesh_) {
+    // The mesh (interface, peer store, control channel) exists before any plugin starts,
+    // and is torn down only after every plugin stopped (plugins say goodbye through it).
+    Status st = mesh_->start();
+    if (!st.ok()) {
+      log_error("daemon", st.message());
+      mesh_->stop();
+      return 1;
+    }
+  }
+
   plugins_->load(config_.plugins, config_.source);
   size_t started = plugins_->start_all();
   for (const auto& s : plugins_->status()) {
@@ -164,6 +208,7 @@ int Daemon::run() {
   sd_notify(0, "STOPPING=1");
   plugins_->stop_all();
   plugins_->unload_all();
+  if (mesh_) mesh_->stop();
   log_info("daemon", "stopped");
   return 0;
 }

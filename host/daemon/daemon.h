@@ -20,7 +20,7 @@ struct DaemonOptions {
   std::string config_path;  // re-read on SIGHUP; empty = built-in defaults only
   // Installs the mesh layer once the loop and registries exist (null: no mesh). Kept as a
   // factory so the runtime does not depend on the mesh library.
-  std::function<std::unique_ptr<MeshServices>(HostCore&, const Config&)> mesh_factory;
+  std::function<Result<std::unique_ptr<MeshServices>>(HostCore&, const Config&)> mesh_factory;
 };
 
 class Daemon {

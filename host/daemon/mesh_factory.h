@@ -9,6 +9,6 @@
 
 namespace wgmesh {
 
-std::function<std::unique_ptr<MeshServices>(HostCore&, const Config&)> make_mesh_factory();
+std::function<Result<std::unique_ptr<MeshServices>>(HostCore&, const Config&)> make_mesh_factory();
 
 }  // namespace wgmesh

@@ -9,6 +9,9 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
+
+#include "common/result.h"
 
 namespace wgmesh {
 
@@ -28,6 +31,11 @@ class MeshServices {
   using ExchangeDone = std::function<void(int status, const std::string& peer_json)>;
 
   virtual ~MeshServices() = default;
+
+  // lifecycle: started before plugins, stopped after them (plugins say goodbye through it)
+  virtual Status start() = 0;
+  virtual void stop() = 0;
+  virtual Status reload_routes(const std::vector<std::string>& routes) = 0;
 
   // keys & envelope (status codes are wgm_status values)
   virtual int key_value(const std::string& name, std::string& out) = 0;

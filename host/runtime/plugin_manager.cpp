@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -68,7 +69,13 @@ void PluginManager::refuse(Loaded& p, const std::string& reason) {
 }
 
 size_t PluginManager::load(const PluginsConfig& config, const std::string& config_source) {
-  std::string dir = config.dir.empty() ? WGMESH_DEFAULT_PLUGIN_DIR : config.dir;
+  // Precedence: the config file, then WGMESH_PLUGIN_DIR (handy for builds that are not
+  // installed), then the compiled-in install location.
+  std::string dir = config.dir;
+  if (dir.empty()) {
+    const char* env = std::getenv("WGMESH_PLUGIN_DIR");
+    dir = env && *env ? env : WGMESH_DEFAULT_PLUGIN_DIR;
+  }
   static const std::regex kName("[a-z0-9_-]{1,64}");
   std::vector<std::unique_ptr<Loaded>> candidates;
 

@@ -27,8 +27,7 @@ Result<BackendKind> parse_backend_kind(const std::string& text) {
 }
 
 Result<std::unique_ptr<Backend>> make_backend(BackendOptions o) {
-  if (o.ifname.empty() || o.ifname.size() > 15)
-    return Error{"invalid interface name '" + o.ifname + "' (1-15 characters)"};
+  if (!is_valid_ifname(o.ifname)) return Error{"invalid interface name '" + o.ifname + "'"};
   o.kernel.ifname = o.ifname;
   o.uapi.ifname = o.ifname;
 

@@ -110,8 +110,7 @@ Result<MsgPtr> new_message(int family_id, int flags, uint8_t cmd, std::size_t si
 }
 
 Status check_ifname(const std::string& ifname) {
-  if (ifname.empty() || ifname.size() >= IFNAMSIZ)
-    return Error{"invalid interface name '" + ifname + "'"};
+  if (!is_valid_ifname(ifname)) return Error{"invalid interface name '" + ifname + "'"};
   return {};
 }
 

@@ -90,8 +90,7 @@ Status RouteNetlink::ensure_open() {
 
 Result<int> RouteNetlink::link_index(const std::string& ifname) {
   if (auto st = ensure_open(); !st) return st.error();
-  if (ifname.empty() || ifname.size() >= IFNAMSIZ)
-    return Error{"invalid interface name '" + ifname + "'"};
+  if (!is_valid_ifname(ifname)) return Error{"invalid interface name '" + ifname + "'"};
   rtnl_link* raw = nullptr;
   const int err = rtnl_link_get_kernel(sock_.get(), 0, ifname.c_str(), &raw);
   LinkPtr link(raw);
@@ -137,8 +136,7 @@ Status RouteNetlink::set_mtu(const std::string& ifname, uint32_t mtu) {
 
 Status RouteNetlink::create_link(const std::string& ifname, const std::string& kind) {
   if (auto st = ensure_open(); !st) return st;
-  if (ifname.empty() || ifname.size() >= IFNAMSIZ)
-    return Error{"invalid interface name '" + ifname + "'"};
+  if (!is_valid_ifname(ifname)) return Error{"invalid interface name '" + ifname + "'"};
   LinkPtr link(rtnl_link_alloc());
   if (!link) return Error{"rtnetlink: out of memory"};
   rtnl_link_set_name(link.get(), ifname.c_str());

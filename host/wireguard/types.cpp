@@ -296,6 +296,13 @@ std::string Endpoint::to_string() const {
   return "[" + host + "]:" + std::to_string(port);
 }
 
+bool is_valid_ifname(std::string_view name) {
+  if (name.empty() || name.size() >= IF_NAMESIZE || name == "." || name == "..") return false;
+  return std::none_of(name.begin(), name.end(), [](char c) {
+    return c == '/' || c == ':' || c == ' ' || (c >= '\t' && c <= '\r') || c == '\0';
+  });
+}
+
 // ---- DeviceState ----
 
 const PeerState* DeviceState::find_peer(const Key& key) const {

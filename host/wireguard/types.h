@@ -133,6 +133,10 @@ struct Endpoint {
   friend bool operator==(const Endpoint&, const Endpoint&) = default;
 };
 
+// Linux interface name rules (dev_valid_name): 1-15 bytes, not "." or "..", no '/', ':' or
+// whitespace. Checked before a name becomes part of a socket path or a netlink message.
+bool is_valid_ifname(std::string_view name);
+
 struct Timespec {
   int64_t sec = 0;
   int64_t nsec = 0;

@@ -16,7 +16,15 @@ std::string UapiBackend::socket_path() const {
   return options_.socket_dir + "/" + options_.ifname + ".sock";
 }
 
+namespace {
+Status check_name(const std::string& ifname) {
+  if (!is_valid_ifname(ifname)) return Error{"invalid interface name '" + ifname + "'"};
+  return {};
+}
+}  // namespace
+
 Result<DeviceState> UapiBackend::get_device() {
+  if (auto st = check_name(options_.ifname); !st) return st.error();
   auto conn = UapiConnection::open(socket_path(), options_.io_timeout);
   if (!conn) return Error{options_.ifname + ": " + conn.message()};
   if (auto st = conn->write_all(uapi::kGetRequest); !st)
@@ -31,6 +39,8 @@ Result<DeviceState> UapiBackend::get_device() {
 }
 
 Status UapiBackend::set_device(const DeviceUpdate& update) {
+  if (update.empty()) return {};
+  if (auto st = check_name(options_.ifname); !st) return st;
   auto conn = UapiConnection::open(socket_path(), options_.io_timeout);
   if (!conn) return Error{options_.ifname + ": " + conn.message()};
   const Status written =

@@ -213,8 +213,8 @@ Status UserspaceSupervisor::spawn() {
 
 Status UserspaceSupervisor::start() {
   if (running()) return {};
-  if (options_.ifname.empty() || options_.ifname.size() > 15)
-    return Error{"invalid interface name '" + options_.ifname + "' (1-15 characters)"};
+  if (!is_valid_ifname(options_.ifname))
+    return Error{"invalid interface name '" + options_.ifname + "'"};
   const std::string sock = socket_path();
   if (uapi_socket_live(sock))
     return Error{"interface " + options_.ifname + " is already served on " + sock +

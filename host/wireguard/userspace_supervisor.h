@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "wireguard/types.h"
 
 namespace wgmesh::wg {
 

@@ -1,0 +1,284 @@
+#include "mesh/health.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "runtime/logger.h"
+#include "runtime/udp_socket.h"
+
+namespace wgmesh {
+namespace {
+
+int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// A TCP socket bound to the WireGuard interface and (for clients) our mesh address, so probe
+// traffic can only ever travel through the tunnel.
+int tunnel_socket(int family, const std::string& ifname) {
+  int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (!ifname.empty())
+    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(), static_cast<socklen_t>(ifname.size()));
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+}  // namespace
+
+// One persistent probe connection to a peer.
+struct HealthMonitor::Session {
+  int fd = -1;
+  bool connected = false;
+  bool awaiting = false;
+  int64_t sent_ms = 0;
+  std::string inbox;
+  std::unique_ptr<FdWatch> watch;
+  ~Session() {
+    watch.reset();
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// One accepted connection on the probe server.
+struct HealthMonitor::ServerConn {
+  int fd = -1;
+  int64_t last_ms = 0;
+  std::string inbox;
+  std::unique_ptr<FdWatch> watch;
+  ~ServerConn() {
+    watch.reset();
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+HealthMonitor::HealthMonitor(EventLoop& loop, PeerStore& store, Reconciler& reconciler, Metrics& metrics,
+                             HealthSettings settings)
+    : loop_(loop), store_(store), reconciler_(reconciler), metrics_(metrics), settings_(std::move(settings)) {}
+
+HealthMonitor::~HealthMonitor() { stop(); }
+
+Status HealthMonitor::start() {
+  for (const std::string& ip : {settings_.mesh_ip, settings_.mesh_ipv6}) {
+    if (ip.empty()) continue;
+    sockaddr_storage ss{};
+    socklen_t len = 0;
+    if (!make_socket_address(ip, settings_.probe_port, ss, len)) continue;
+    int fd = tunnel_socket(ss.ss_family, settings_.ifname);
+    if (fd < 0) continue;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (ss.ss_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    // IP_FREEBIND: the address may still be tentative (IPv6 DAD) right after assignment.
+    setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(fd, 64) != 0) {
+      log_warn("health", "probe server cannot listen on " + format_socket_address(reinterpret_cast<sockaddr*>(&ss)) +
+                             ": " + std::strerror(errno));
+      ::close(fd);
+      continue;
+    }
+    auto watch = std::make_unique<FdWatch>(loop_, fd);
+    watch->start(UV_READABLE, [this, fd](int status, int) {
+      if (status >= 0) accept_ready(fd);
+    });
+    listen_fds_.push_back(fd);
+    listen_watches_.push_back(std::move(watch));
+  }
+  if (listen_fds_.empty()) log_warn("health", "mesh probe server not running (no address could be bound)");
+  else log_info("health", "mesh probe server listening on tcp/" + std::to_string(settings_.probe_port));
+  timer_ = std::make_unique<Timer>(loop_);
+  timer_->start(settings_.interval_ms, settings_.interval_ms, [this] { tick(); });
+  return {};
+}
+
+void HealthMonitor::stop() {
+  timer_.reset();
+  sessions_.clear();
+  server_conns_.clear();
+  listen_watches_.clear();
+  for (int fd : listen_fds_) ::close(fd);
+  listen_fds_.clear();
+}
+
+bool HealthMonitor::is_offline(const std::string& pubkey) const {
+  auto it = offline_until_.find(pubkey);
+  return it != offline_until_.end() && wall_ms() < it->second;
+}
+
+void HealthMonitor::accept_ready(int listen_fd) {
+  for (int i = 0; i < 16; ++i) {
+    int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;
+    if (server_conns_.size() >= 256) {  // a bound on what any peer can make us hold
+      ::close(fd);
+      metrics_.add("health.probe_server_refused");
+      continue;
+    }
+    auto conn = std::make_unique<ServerConn>();
+    conn->fd = fd;
+    conn->last_ms = wall_ms();
+    conn->watch = std::make_unique<FdWatch>(loop_, fd);
+    ServerConn* raw = conn.get();
+    conn->watch->start(UV_READABLE, [this, raw, fd](int status, int) {
+      char buf[256];
+      ssize_t n = status < 0 ? -1 : ::read(fd, buf, sizeof buf);
+      if (n <= 0 || raw->inbox.size() > 1024) {
+        server_conns_.erase(fd);
+        return;
+      }
+      raw->last_ms = wall_ms();
+      raw->inbox.append(buf, static_cast<size_t>(n));
+      size_t nl;
+      while ((nl = raw->inbox.find('\n')) != std::string::npos) {
+        std::string line = raw->inbox.substr(0, nl);
+        raw->inbox.erase(0, nl + 1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (line == "ping") {
+          ssize_t w = ::send(fd, "pong\n", 5, MSG_NOSIGNAL | MSG_DONTWAIT);
+          (void)w;
+        }
+      }
+    });
+    server_conns_[fd] = std::move(conn);
+  }
+}
+
+void HealthMonitor::tick() {
+  const int64_t now = wall_ms();
+  // Idle server connections are closed after 10 s (the original's read deadline).
+  for (auto it = server_conns_.begin(); it != server_conns_.end();)
+    it = now - it->second->last_ms > 10000 ? server_conns_.erase(it) : std::next(it);
+  for (auto it = offline_until_.begin(); it != offline_until_.end();)
+    it = now >= it->second ? offline_until_.erase(it) : std::next(it);
+
+  if (!reconciler_.refresh_facts().ok()) return;
+  std::map<std::string, bool> seen;
+  for (const PeerRecord* peer : store_.active()) {
+    const wg::PeerState* wg = reconciler_.facts(peer->pubkey);
+    if (!wg || peer->mesh_ip.empty()) continue;  // not configured: nothing to check
+    seen[peer->pubkey] = true;
+    PeerHealth& h = peers_[peer->pubkey];
+    if (wg->rx_bytes != h.last_rx) {
+      h.last_rx = wg->rx_bytes;
+      h.last_rx_change_ms = now;
+      if (wg->rx_bytes > 0) {
+        h.ever_alive = true;
+        h.failures = 0;
+      }
+    }
+    Session* s = nullptr;
+    if (auto it = sessions_.find(peer->pubkey); it != sessions_.end()) s = it->second.get();
+    if (s && s->awaiting && now - s->sent_ms > static_cast<int64_t>(settings_.probe_timeout_ms)) {
+      sessions_.erase(peer->pubkey);
+      on_probe_result(peer->pubkey, false, 0);
+      continue;
+    }
+    if (s && s->awaiting) continue;
+    if (now - h.last_rx_change_ms < static_cast<int64_t>(settings_.quiet_ms)) continue;
+    probe(*peer);
+  }
+  for (auto it = peers_.begin(); it != peers_.end();) {
+    if (!seen.count(it->first)) {
+      sessions_.erase(it->first);
+      it = peers_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void HealthMonitor::probe(const PeerRecord& peer) {
+  auto& slot = sessions_[peer.pubkey];
+  if (!slot) {
+    std::string target = (!settings_.no_ipv6 && !peer.mesh_ipv6.empty() && !settings_.mesh_ipv6.empty())
+                             ? peer.mesh_ipv6
+                             : peer.mesh_ip;
+    sockaddr_storage dst{};
+    socklen_t dst_len = 0;
+    if (!make_socket_address(target, settings_.probe_port, dst, dst_len)) return;
+    auto s = std::make_unique<Session>();
+    s->fd = tunnel_socket(dst.ss_family, settings_.ifname);
+    if (s->fd < 0) return;
+    std::string local_ip = dst.ss_family == AF_INET6 ? settings_.mesh_ipv6 : settings_.mesh_ip;
+    sockaddr_storage src{};
+    socklen_t src_len = 0;
+    if (make_socket_address(local_ip, 0, src, src_len))
+      (void)::bind(s->fd, reinterpret_cast<sockaddr*>(&src), src_len);
+    int rc = ::connect(s->fd, reinterpret_cast<sockaddr*>(&dst), dst_len);
+    if (rc != 0 && errno != EINPROGRESS) {
+      on_probe_result(peer.pubkey, false, 0);
+      return;
+    }
+    std::string key = peer.pubkey;
+    Session* raw = s.get();
+    s->watch = std::make_unique<FdWatch>(loop_, s->fd);
+    s->watch->start(UV_READABLE, [this, key, raw](int status, int) {
+      char buf[64];
+      ssize_t n = status < 0 ? -1 : ::read(raw->fd, buf, sizeof buf);
+      if (n <= 0) {
+        bool was_awaiting = raw->awaiting;
+        sessions_.erase(key);  // destroys raw
+        if (was_awaiting) on_probe_result(key, false, 0);
+        return;
+      }
+      raw->inbox.append(buf, static_cast<size_t>(n));
+      if (raw->inbox.find("pong\n") != std::string::npos) {
+        raw->inbox.clear();
+        raw->awaiting = false;
+        on_probe_result(key, true, static_cast<double>(wall_ms() - raw->sent_ms));
+      } else if (raw->inbox.size() > 64) {
+        sessions_.erase(key);
+      }
+    });
+    slot = std::move(s);
+  }
+  Session* s = slot.get();
+  // On a connect still in progress the kernel queues nothing; send() fails with EAGAIN
+  // or ENOTCONN and the probe simply counts as outstanding until its timeout.
+  ssize_t w = ::send(s->fd, "ping\n", 5, MSG_NOSIGNAL | MSG_DONTWAIT);
+  (void)w;
+  s->awaiting = true;
+  s->sent_ms = wall_ms();
+  metrics_.add("health.probes_sent");
+}
+
+void HealthMonitor::on_probe_result(const std::string& pubkey, bool ok, double rtt_ms) {
+  PeerHealth& h = peers_[pubkey];
+  if (ok) {
+    metrics_.add("health.probes_ok");
+    h.failures = 0;
+    h.ever_alive = true;
+    store_.set_latency(pubkey, rtt_ms);
+    return;
+  }
+  metrics_.add("health.probes_failed");
+  ++h.failures;
+  const PeerRecord* peer = store_.get(pubkey);
+  if (!peer) return;
+  // A brand-new peer that never answered may still be completing its first handshake.
+  if (!h.ever_alive && wall_ms() - peer->first_seen_ms < settings_.grace_ms) return;
+  if (h.failures >= settings_.fail_limit) evict(pubkey);
+}
+
+void HealthMonitor::evict(const std::string& pubkey) {
+  log_info("health", "evicting unresponsive peer " + pubkey.substr(0, 16) + "... (" +
+                         std::to_string(peers_[pubkey].failures) + " failed probes)");
+  metrics_.add("health.evictions");
+  offline_until_[pubkey] = wall_ms() + settings_.offline_ms;
+  sessions_.erase(pubkey);
+  peers_.erase(pubkey);
+  store_.remove(pubkey, /*tombstone=*/false);
+  if (on_evict_) on_evict_(pubkey);
+  reconciler_.request();
+}
+
+}  // namespace wgmesh

@@ -1,0 +1,82 @@
+// Health (daemon.md §6): is each configured peer still there? Two signals:
+//  - WireGuard's own facts: rx bytes growing means the peer is alive (its keepalives and
+//    traffic arrive); no need to probe it;
+//  - a probe over the tunnel for peers that went quiet: "ping\n" → "pong\n" over TCP to
+//    <mesh ip>:<probe port> — the original's protocol, so Go peers answer too — on a
+//    persistent, non-blocking connection bound to the WireGuard interface.
+// A peer that fails `fail_limit` probes in a row is evicted: removed from the store (and so
+// from WireGuard by reconcile) and held offline for `offline_ms`, so a dead peer is gone in
+// seconds (the original needed 8 probes after a 150 s handshake staleness: minutes).
+// The monitor also runs the probe server that answers other nodes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "mesh/peer_store.h"
+#include "mesh/reconciler.h"
+#include "runtime/event_loop.h"
+#include "runtime/metrics.h"
+
+namespace wgmesh {
+
+struct HealthSettings {
+  std::string ifname;
+  std::string mesh_ip;
+  std::string mesh_ipv6;
+  uint16_t probe_port = 0;
+  uint64_t interval_ms = 1000;
+  uint64_t quiet_ms = 2500;       // no rx growth for this long → probe
+  uint64_t probe_timeout_ms = 1500;
+  int fail_limit = 3;
+  int64_t grace_ms = 20000;       // new peers get time to complete their first handshake
+  int64_t offline_ms = 30000;
+  bool no_ipv6 = false;
+};
+
+class HealthMonitor {
+ public:
+  HealthMonitor(EventLoop& loop, PeerStore& store, Reconciler& reconciler, Metrics& metrics,
+                HealthSettings settings);
+  ~HealthMonitor();
+
+  Status start();  // probe server + periodic check
+  void stop();
+  bool is_offline(const std::string& pubkey) const;
+  void set_evict_hook(std::function<void(const std::string& pubkey)> hook) { on_evict_ = std::move(hook); }
+
+ private:
+  struct Session;
+  struct ServerConn;
+  void tick();
+  void probe(const PeerRecord& peer);
+  void on_probe_result(const std::string& pubkey, bool ok, double rtt_ms);
+  void evict(const std::string& pubkey);
+  void accept_ready(int listen_fd);
+
+  EventLoop& loop_;
+  PeerStore& store_;
+  Reconciler& reconciler_;
+  Metrics& metrics_;
+  HealthSettings settings_;
+  std::unique_ptr<Timer> timer_;
+  struct PeerHealth {
+    uint64_t last_rx = 0;
+    int64_t last_rx_change_ms = 0;
+    int failures = 0;
+    bool ever_alive = false;
+  };
+  std::map<std::string, PeerHealth> peers_;
+  std::map<std::string, std::unique_ptr<Session>> sessions_;
+  std::map<std::string, int64_t> offline_until_;
+  std::vector<int> listen_fds_;
+  std::vector<std::unique_ptr<FdWatch>> listen_watches_;
+  std::map<int, std::unique_ptr<ServerConn>> server_conns_;
+  std::function<void(const std::string&)> on_evict_;
+};
+
+}  // namespace wgmesh
