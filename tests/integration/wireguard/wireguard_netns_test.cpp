@@ -63,6 +63,7 @@ std::unique_ptr<UapiBackend> start_userspace(const std::string& ns, const std::s
   s.ifname = ifname;
   s.netns = ns;
   s.log_path = log_dir + "/" + ifname + ".log";
+  s.ready_timeout = std::chrono::seconds(20);  // ctest -j on a loaded 2-core machine
   UapiOptions u;
   u.ifname = ifname;
   auto b = std::make_unique<UapiBackend>(u, std::make_unique<UserspaceSupervisor>(s));

@@ -58,11 +58,13 @@ TEST(BackendFactory, UserspaceStartsAndStopsItsProgram) {
   o.uapi.socket_dir = programs.dir();
   o.supervisor.program = programs.uapi_server();
   o.supervisor.extra_env = {"SOCKDIR=" + programs.dir()};
+  o.supervisor.ready_timeout = std::chrono::seconds(30);  // slow python start under load
   auto b = make_backend(o);
   ASSERT_TRUE(b) << b.message();
   EXPECT_EQ((*b)->name(), "userspace");
   EXPECT_FALSE((*b)->interface_exists());
-  ASSERT_TRUE((*b)->create_interface());
+  auto created = (*b)->create_interface();
+  ASSERT_TRUE(created) << created.message();
   EXPECT_TRUE((*b)->interface_exists());
   auto* uapi = dynamic_cast<UapiBackend*>(b->get());
   ASSERT_NE(uapi, nullptr);

@@ -31,7 +31,7 @@ class FakePrograms {
     return write(
         ignore_term ? "stubborn.sh" : "server.sh",
         "#!/bin/sh\n"
-        "exec python3 -c '\n"
+        "exec python3 -S -c '\n"
         "import os, signal, socket, sys\n"
         "print(\"fds=\" + \",\".join(sorted(os.listdir(\"/proc/self/fd\"))), flush=True)\n"
         "print(\"LOG_LEVEL=\" + os.environ.get(\"LOG_LEVEL\", \"\"), flush=True)\n" +

@@ -135,5 +135,13 @@ TEST(Endpoint, SockaddrRoundTrip) {
   EXPECT_FALSE(Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&short_sa), sizeof short_sa));
 }
 
+TEST(Ifname, LinuxRules) {
+  for (const char* good : {"wg0", "wgmesh0", "a", "123456789012345", "wg-mesh_1.x"})
+    EXPECT_TRUE(is_valid_ifname(good)) << good;
+  for (const char* bad :
+       {"", ".", "..", "1234567890123456", "wg/0", "../etc", "wg:0", "wg 0", "wg\t0"})
+    EXPECT_FALSE(is_valid_ifname(bad)) << bad;
+}
+
 }  // namespace
 }  // namespace wgmesh::wg

@@ -30,7 +30,7 @@ class Supervisor : public ::testing::Test {
     o.socket_dir = programs.dir();
     o.log_path = programs.dir() + "/child.log";
     o.extra_env = {"SOCKDIR=" + programs.dir()};
-    o.ready_timeout = 5000ms;
+    o.ready_timeout = 30000ms;  // generous: python startup on a loaded 2-core machine is slow
     o.stop_timeout = 2000ms;
     return o;
   }
@@ -95,7 +95,10 @@ TEST_F(Supervisor, StubbornChildIsKilled) {
   auto o = options(programs.uapi_server(/*ignore_term=*/true));
   o.stop_timeout = 300ms;
   UserspaceSupervisor sup(o);
-  ASSERT_TRUE(sup.start());
+  {
+    auto started = sup.start();
+    ASSERT_TRUE(started) << started.message();
+  }
   auto st = sup.stop();
   EXPECT_FALSE(st);
   EXPECT_NE(st.message().find("ignored SIGTERM"), std::string::npos) << st.message();
@@ -105,7 +108,10 @@ TEST_F(Supervisor, StubbornChildIsKilled) {
 
 TEST_F(Supervisor, NoticesAChildThatDies) {
   UserspaceSupervisor sup(options(programs.uapi_server()));
-  ASSERT_TRUE(sup.start());
+  {
+    auto started = sup.start();
+    ASSERT_TRUE(started) << started.message();
+  }
   ASSERT_GE(sup.pidfd(), 0);
   ::kill(sup.pid(), SIGKILL);
   pollfd p{sup.pidfd(), POLLIN, 0};
@@ -118,7 +124,10 @@ TEST_F(Supervisor, DestructorStopsTheChild) {
   pid_t pid = -1;
   {
     UserspaceSupervisor sup(options(programs.uapi_server()));
-    ASSERT_TRUE(sup.start());
+    {
+      auto started = sup.start();
+      ASSERT_TRUE(started) << started.message();
+    }
     pid = sup.pid();
   }
   EXPECT_TRUE(process_gone(pid));
