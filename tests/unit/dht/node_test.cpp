@@ -235,6 +235,46 @@ TEST_F(NodeTest, SnapshotRestoreRoundTrip) {
   EXPECT_GE(snap.size(), 8u);
 }
 
+TEST_F(NodeTest, DualStackAnswersFollowWant) {
+  DhtConfig cfg;
+  cfg.ipv6 = true;
+  make(cfg);
+  std::vector<NodeInfo> recs;
+  for (int i = 1; i <= 10; ++i) {
+    recs.push_back({NodeId::random(rng), ep4(10, 2, 0, static_cast<uint8_t>(i), 6881)});
+    std::array<uint8_t, 16> a{0xfd, 0, 0, 0, 0, 0, 0, 0,
+                              0,    0, 0, 0, 0, 0, 0, static_cast<uint8_t>(i)};
+    recs.push_back({NodeId::random(rng), Endpoint::v6(a, 6881)});
+  }
+  node->restore_nodes(recs);
+  Message q = make_query("w1", Method::FindNode, NodeId::random(rng));
+  q.query.target = NodeId::random(rng);
+  auto plain4 = ask(q, ep4(10, 3, 0, 1, 1));  // no want: the requester's family
+  ASSERT_TRUE(plain4);
+  EXPECT_EQ(plain4->response.nodes.size(), 8u);
+  EXPECT_TRUE(plain4->response.nodes6.empty());
+  auto plain6 = ask(q, *Endpoint::parse("[fd00::99]:1"));
+  ASSERT_TRUE(plain6);
+  EXPECT_TRUE(plain6->response.nodes.empty());
+  EXPECT_EQ(plain6->response.nodes6.size(), 8u);
+  q.query.want_n4 = q.query.want_n6 = true;
+  auto both = ask(q, ep4(10, 3, 0, 2, 1));
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->response.nodes.size(), 8u);
+  EXPECT_EQ(both->response.nodes6.size(), 8u);
+  // Our own lookups ask for both families when we can use both.
+  net.sent.clear();
+  node->get_peers(NodeId::random(rng), [](const LookupResult&) {});
+  ASSERT_FALSE(net.sent.empty());
+  for (const auto& s : net.sent) {
+    Decoded d = decode_message(bytes(s.data));
+    if (d.ok() && d.message->query.method == Method::GetPeers) {
+      EXPECT_TRUE(d.message->query.want_n4);
+      EXPECT_TRUE(d.message->query.want_n6);
+    }
+  }
+}
+
 TEST(BootstrapDelay, SequenceAndJitter) {
   SeededRandom rng(9);
   const int64_t expect[] = {5000, 10000, 20000, 40000, 60000, 60000, 60000};

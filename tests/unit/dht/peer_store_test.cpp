@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "test_util.h"
 
 namespace wgmesh::dht {
@@ -47,6 +49,18 @@ TEST(PeerStore, BoundsInfohashesAndPeersPerHash) {
     ps.announce(ih(99), ep4(2, 2, 2, 2, static_cast<uint16_t>(p)), 100 + p);
   EXPECT_EQ(ps.get(ih(99), Family::V4, 50, 200, rng).size(), 5u);
   EXPECT_LE(ps.peer_count(), 10u * 5u);
+}
+
+TEST(PeerStore, WorstCaseMemoryAtDefaultBounds) {
+  PeerStore ps;  // 2000 infohashes x 100 peers
+  for (int h = 0; h < 2005; ++h)
+    for (int p = 0; p < (h == 2004 ? 110 : 100); ++p)
+      ps.announce(ih(h), ep4(10, 0, static_cast<uint8_t>(p), 1, static_cast<uint16_t>(h + 1)), h);
+  EXPECT_EQ(ps.infohash_count(), 2000u);
+  EXPECT_EQ(ps.peer_count(), 200000u);
+  std::printf("[figure] peer store at its bounds: %zu infohashes, %zu peers, ~%zu KiB\n",
+              ps.infohash_count(), ps.peer_count(), ps.memory_bytes() / 1024);
+  EXPECT_LT(ps.memory_bytes(), 16u << 20);
 }
 
 TEST(PeerStore, GetCapsAndShuffles) {

@@ -84,6 +84,62 @@ TEST(DhtSim, TwoHundredNodesAnnounceAndFind) {
   EXPECT_EQ(lookups_started, lookups_finished);
 }
 
+// BEP 32: an IPv6-only swarm (ULA addresses, exempt from BEP 42 like 10/8).
+TEST(DhtSim, Ipv6OnlySwarm) {
+  SimNet net(10);
+  auto addr6 = [](size_t i) {
+    std::array<uint8_t, 16> a{0xfd,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              static_cast<uint8_t>(i >> 8),
+                              static_cast<uint8_t>(i)};
+    return Endpoint::v6(a, 6881);
+  };
+  for (size_t i = 0; i < 60; ++i) {
+    DhtConfig cfg;
+    cfg.ipv4 = false;
+    cfg.ipv6 = true;
+    if (i > 0) cfg.bootstrap = {addr6(0)};
+    net.add(addr6(i), cfg);
+    net.node(i).start();
+    net.touch(i);
+    net.run_for(20);
+  }
+  auto all = [&] {
+    for (size_t i = 0; i < net.size(); ++i)
+      if (!net.node(i).is_bootstrapped()) return false;
+    return true;
+  };
+  ASSERT_TRUE(net.run_until(net.now + 120'000, all));
+  EXPECT_EQ(net.node(5).stats().routing_table_v4, 0u);
+  EXPECT_GE(net.node(5).stats().routing_table_v6, 8u);
+  test::SeededRandom rng(96);
+  InfoHash ih = NodeId::random(rng);
+  std::optional<LookupResult> ann, got;
+  net.node(7).announce(ih, 5555, [&](const LookupResult& r) { ann = r; });
+  net.touch(7);
+  ASSERT_TRUE(net.run_until(net.now + 60'000, [&] { return ann.has_value(); }));
+  EXPECT_EQ(ann->announced, 8u);
+  net.node(50).get_peers(ih, [&](const LookupResult& r) { got = r; });
+  net.touch(50);
+  ASSERT_TRUE(net.run_until(net.now + 60'000, [&] { return got.has_value(); }));
+  ASSERT_EQ(got->peers.size(), 1u);
+  Endpoint want = addr6(7);
+  want.port = 5555;
+  EXPECT_EQ(got->peers[0], want);
+}
+
 TEST(DhtSim, WorksWithPacketLoss) {
   Swarm s(100, 8, 0.10);
   ASSERT_TRUE(s.net.run_until(s.net.now + 300'000, [&] { return s.all_bootstrapped(); }));

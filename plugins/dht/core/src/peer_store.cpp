@@ -10,13 +10,13 @@ void PeerStore::announce(const InfoHash& ih, const Endpoint& peer, int64_t now_m
   auto it = map_.find(ih);
   if (it == map_.end()) {
     if (map_.size() >= limits_.max_infohashes) {
-      expire(now_ms);
-      if (map_.size() >= limits_.max_infohashes) {
-        auto oldest = std::min_element(map_.begin(), map_.end(), [](const auto& a, const auto& b) {
-          return a.second.newest < b.second.newest;
-        });
-        map_.erase(oldest);
-      }
+      // Evict the key announced least recently (a fully expired key is always such a
+      // candidate). No full expiry sweep here: that scans every stored peer, and anyone
+      // holding a token could trigger it once per packet. The timer sweeps instead.
+      auto oldest = std::min_element(map_.begin(), map_.end(), [](const auto& a, const auto& b) {
+        return a.second.newest < b.second.newest;
+      });
+      map_.erase(oldest);
     }
     it = map_.emplace(ih, Bucket{}).first;
   }
@@ -68,6 +68,18 @@ void PeerStore::expire(int64_t now_ms) {
 size_t PeerStore::peer_count() const {
   size_t n = 0;
   for (const auto& [k, b] : map_) n += b.peers.size();
+  return n;
+}
+
+}  // namespace wgmesh::dht
+
+namespace wgmesh::dht {
+
+size_t PeerStore::memory_bytes() const {
+  // Per key: the hash node (key + Bucket + next pointer + cached hash) and a bucket slot.
+  size_t n = sizeof(*this) + map_.bucket_count() * sizeof(void*);
+  for (const auto& [k, b] : map_)
+    n += sizeof(InfoHash) + sizeof(Bucket) + 2 * sizeof(void*) + b.peers.capacity() * sizeof(Entry);
   return n;
 }
 

@@ -37,6 +37,8 @@ class PeerStore {
   void expire(int64_t now_ms);
   size_t infohash_count() const { return map_.size(); }
   size_t peer_count() const;
+  // Approximate heap footprint (entries, vectors, hash nodes), for the memory figures.
+  size_t memory_bytes() const;
 
  private:
   struct Entry {
