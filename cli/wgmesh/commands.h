@@ -11,6 +11,7 @@ using Args = std::vector<std::string>;  // arguments after the subcommand name
 int cmd_version();
 int cmd_init(const Args& args);
 int cmd_status(const Args& args);
+int cmd_join(const Args& args);
 
 // The version line printed by `wgmesh version`, `--version` and `-v`.
 std::string version_line();

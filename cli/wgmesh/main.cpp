@@ -12,6 +12,9 @@ void print_help() {
   std::printf(
       "%s\n\n"
       "Decentralized mode:\n"
+      "  wgmesh join --secret <SECRET> [--interface IF] [--listen-port N] [--advertise-routes CIDRS]\n"
+      "              [--log-level L] [--no-lan-discovery] [--no-ipv6] [--introducer] [--config FILE]\n"
+      "                                       Run a mesh node in the foreground\n"
       "  wgmesh init --secret                 Generate a new mesh secret\n"
       "  wgmesh status --secret <SECRET> [--interface IF] [--json] [--mesh-subnet CIDR]\n"
       "                                       Show the parameters derived from a secret\n\n"
@@ -35,6 +38,7 @@ int main(int argc, char** argv) {
   if (sub == "version") return cmd_version();
   if (sub == "init") return cmd_init(rest);
   if (sub == "status") return cmd_status(rest);
+  if (sub == "join") return cmd_join(rest);
   if (sub == "help" || sub == "-h" || sub == "--help") {
     print_help();
     return 0;

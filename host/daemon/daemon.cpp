@@ -11,7 +11,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/atomic_file.h"
 #include "runtime/logger.h"
+#include "runtime/reload_file.h"
 
 #ifndef WGMESH_VERSION
 #define WGMESH_VERSION "0.0.0"
@@ -116,11 +118,28 @@ void Daemon::register_rpc_methods() {
 }
 
 void Daemon::reload() {
-  if (options_.config_path.empty()) {
+  if (options_.config_path.empty() && options_.reload_file.empty()) {
     log_info("reload", "no config file to reload");
     return;
   }
-  auto fresh = load_config_file(options_.config_path);
+  Result<Config> fresh = Error{""};
+  if (!options_.config_path.empty()) {
+    fresh = load_config_file(options_.config_path);
+  } else {
+    auto text = read_file(options_.reload_file);
+    if (!text.ok()) {
+      log_info("reload", "no reload file found at " + options_.reload_file +
+                             " (create it to change advertise-routes or log-level)");
+      return;
+    }
+    Config next = config_;
+    Status st = apply_reload_file(*text, next.node);
+    if (!st.ok()) {
+      log_error("reload", options_.reload_file + ": " + st.message());
+      return;
+    }
+    fresh = std::move(next);
+  }
   if (!fresh.ok()) {
     log_error("reload", "keeping the running configuration: " + fresh.message());
     return;

@@ -18,6 +18,9 @@ namespace wgmesh {
 
 struct DaemonOptions {
   std::string config_path;  // re-read on SIGHUP; empty = built-in defaults only
+  // Without a config file, SIGHUP reads this KEY=VALUE file instead (the original's
+  // <state_dir>/<iface>.reload: advertise-routes, log-level).
+  std::string reload_file;
   // Installs the mesh layer once the loop and registries exist (null: no mesh). Kept as a
   // factory so the runtime does not depend on the mesh library.
   std::function<Result<std::unique_ptr<MeshServices>>(HostCore&, const Config&)> mesh_factory;

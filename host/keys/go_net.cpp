@@ -201,7 +201,9 @@ void append_hex16(std::string& out, unsigned v) {
   }
 }
 
+// net.AddrError.Error(): the address is only named when it is non-empty.
 Error addr_error(std::string_view addr, std::string_view why) {
+  if (addr.empty()) return Error{std::string(why)};
   return Error{"address " + std::string(addr) + ": " + std::string(why)};
 }
 

@@ -1,5 +1,6 @@
 #include "keys/go_strconv.h"
 
+#include "keys/go_unicode.h"
 #include "keys/utf8.h"
 
 namespace wgmesh::keys {
@@ -7,31 +8,6 @@ namespace wgmesh::keys {
 namespace {
 
 constexpr char kLowerHex[] = "0123456789abcdef";
-
-// An approximation of unicode.IsPrint: false for the categories Go treats as non-printable
-// (Cc, Cf, Cs, Co, Zl, Zp and every space separator except U+0020). Unassigned code points,
-// which Go also treats as non-printable, are not tabulated and count as printable here.
-bool is_print(char32_t r) {
-  if (r < 0x20 || r == 0x7F) return false;
-  if (r < 0x7F) return true;
-  if (r <= 0xA0 || r == 0xAD) return false;  // C1 controls, NBSP, soft hyphen
-  if ((r >= 0x600 && r <= 0x605) || r == 0x61C || r == 0x6DD || r == 0x70F || r == 0x8E2 ||
-      r == 0x1680 || r == 0x180E) {
-    return false;
-  }
-  if ((r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F) ||
-      (r >= 0x205F && r <= 0x2064) || (r >= 0x2066 && r <= 0x206F) || r == 0x3000) {
-    return false;
-  }
-  if ((r >= 0xD800 && r <= 0xF8FF) || r == 0xFEFF || (r >= 0xFFF9 && r <= 0xFFFB)) return false;
-  if ((r >= 0xFDD0 && r <= 0xFDEF) || (r & 0xFFFE) == 0xFFFE) return false;  // noncharacters
-  if (r == 0x110BD || r == 0x110CD || (r >= 0x13430 && r <= 0x13438) ||
-      (r >= 0x1BCA0 && r <= 0x1BCA3) || (r >= 0x1D173 && r <= 0x1D17A) || r == 0xE0001 ||
-      (r >= 0xE0020 && r <= 0xE007F) || r >= 0xF0000) {
-    return false;
-  }
-  return true;
-}
 
 void append_hex(std::string& out, uint32_t value, int digits) {
   for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
@@ -44,7 +20,7 @@ void append_escaped_rune(std::string& out, char32_t r) {
     out += static_cast<char>(r);
     return;
   }
-  if (is_print(r)) {
+  if (go_is_print(r)) {
     append_rune(out, r);
     return;
   }

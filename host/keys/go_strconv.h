@@ -12,9 +12,8 @@
 
 namespace wgmesh::keys {
 
-// strconv.Quote: double-quoted Go string literal with Go's escapes. Unicode printability
-// follows unicode.IsPrint for the characters that matter in practice (controls, format
-// characters, separators, private use); other non-ASCII characters are written as is.
+// strconv.Quote: double-quoted Go string literal with Go's escapes; non-printable runes
+// (go_is_print) are escaped as \xXX, \uXXXX or \UXXXXXXXX exactly as Go does.
 std::string go_quote(std::string_view s);
 
 // strconv.Atoi on a 64-bit platform, with Go's error text, e.g.

@@ -78,6 +78,24 @@ bool getnum(std::string_view& s, bool fixed, int& out) {
   return true;
 }
 
+// Go's time.atoi: an optional sign followed by digits, nothing else. Go 1.19 reads the
+// hh/mm fields of a zone offset with it, so "+05:+0" and "-08:-1" are accepted there.
+bool time_atoi(std::string_view s, int64_t& out) {
+  bool negative = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty()) return false;
+  int64_t value = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  out = negative ? -value : value;
+  return true;
+}
+
 bool expect(std::string_view& s, char c) {
   if (s.empty() || s[0] != c) return false;
   s.remove_prefix(1);
@@ -141,10 +159,11 @@ FreshnessCheck check_freshness(int64_t timestamp, UnixTime now, int64_t window_n
 
 Result<GoTime> parse_rfc3339(std::string_view text) {
   std::string_view s = text;
-  if (s.size() < 4 || !is_digit(s, 0) || !is_digit(s, 1) || !is_digit(s, 2) || !is_digit(s, 3)) {
+  // Go requires a digit first, so with time.atoi the year is exactly four digits.
+  int64_t year = 0;
+  if (s.size() < 4 || !is_digit(s, 0) || !time_atoi(s.substr(0, 4), year)) {
     return parse_error(text, "cannot parse year");
   }
-  const int64_t year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
   s.remove_prefix(4);
   int month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!expect(s, '-') || !getnum(s, true, month)) return parse_error(text, "cannot parse month");
@@ -154,7 +173,14 @@ Result<GoTime> parse_rfc3339(std::string_view text) {
   if (hour >= 24) return parse_error(text, "hour out of range");
   if (!expect(s, ':') || !getnum(s, true, minute)) return parse_error(text, "cannot parse minute");
   if (minute >= 60) return parse_error(text, "minute out of range");
-  if (!expect(s, ':') || !getnum(s, true, second)) return parse_error(text, "cannot parse second");
+  if (!expect(s, ':')) return parse_error(text, "cannot parse second");
+  const bool fraction_follows = s.size() >= 2 && (s[0] == '.' || s[0] == ',') && is_digit(s, 1);
+  if (!getnum(s, true, second)) {
+    // Go 1.19 quirk: the fractional-second parser overwrites the seconds' parse error, so
+    // "03:04:.5Z" is accepted with zero whole seconds.
+    if (!fraction_follows) return parse_error(text, "cannot parse second");
+    second = 0;
+  }
   if (second >= 60) return parse_error(text, "second out of range");
 
   int32_t nanos = 0;
@@ -175,12 +201,11 @@ Result<GoTime> parse_rfc3339(std::string_view text) {
     s.remove_prefix(1);
   } else {
     if (s.size() < 6 || s[3] != ':') return parse_error(text, "cannot parse zone offset");
-    std::string_view hh = s.substr(1, 2), mm = s.substr(4, 2);
-    int h = 0, m = 0;
-    if (!getnum(hh, true, h) || !getnum(mm, true, m)) {
+    int64_t h = 0, m = 0;
+    if (!time_atoi(s.substr(1, 2), h) || !time_atoi(s.substr(4, 2), m)) {
       return parse_error(text, "cannot parse zone offset");
     }
-    offset = (h * 60 + m) * 60;
+    offset = static_cast<int32_t>((h * 60 + m) * 60);
     if (s[0] == '-') {
       offset = -offset;
     } else if (s[0] != '+') {

@@ -234,6 +234,7 @@ Result<Config> load_config_file(const std::string& path) {
 }
 
 Result<std::string> resolve_secret_text(const NodeConfig& node) {
+  if (!node.secret_cli.empty()) return node.secret_cli;
   if (const char* env = std::getenv("WGMESH_SECRET"); env && *env) return std::string(env);
   if (const char* env = std::getenv("WGMESH_SECRET_FILE"); env && *env)
     return read_secret_file(env, "WGMESH_SECRET_FILE");

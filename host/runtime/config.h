@@ -19,6 +19,7 @@ inline constexpr const char* kDefaultConfigPath = "/etc/wgmesh/wgmesh.toml";
 enum class BackendChoice { Auto, Kernel, Userspace };
 
 struct NodeConfig {
+  std::string secret_cli;   // from a command-line flag (wgmesh join --secret): wins over all
   std::string secret;       // inline secret (discouraged: prefer secret_file or the env)
   std::string secret_file;  // file holding the secret; whitespace around it is trimmed
   std::string interface = "wg0";
@@ -60,8 +61,8 @@ Result<Config> parse_config(const std::string& text, const std::string& source);
 // Reads and parses a file; a missing file is an error naming the path.
 Result<Config> load_config_file(const std::string& path);
 
-// The secret from (in order) the environment WGMESH_SECRET, WGMESH_SECRET_FILE, then the
-// config's secret, secret_file. Returns an empty string when none is set.
+// The secret from (in order) a command-line flag, the environment WGMESH_SECRET,
+// WGMESH_SECRET_FILE, then the config's secret, secret_file. Returns an empty string when none is set.
 Result<std::string> resolve_secret_text(const NodeConfig& node);
 
 // Validates an interface name as Linux requires (letters, digits, '_', '-', <= 15 chars,
