@@ -260,8 +260,10 @@ typedef struct wgm_host_api {
    * last_seen (unix s; honoured only for non-refreshing classes). */
   int (*peer_report)(wgm_ctx* ctx, const char* label, const char* peer_json, size_t len);
   int (*peer_remove)(wgm_ctx* ctx, const char* pubkey, const char* reason);
-  /* One peer as JSON (store fields plus WireGuard facts: last_handshake, rx_bytes, tx_bytes,
-   * discovered_via, active, relay_via). WGM_ERR_NOT_FOUND if unknown. */
+  /* One peer as JSON: the RPC PeerInfo members (pubkey, hostname, mesh_ip, endpoint,
+   * last_seen, discovered_via, routable_networks, latency_ms) plus mesh_ipv6, introducer,
+   * nat_type, endpoint_source, active, last_seen_unix and WireGuard's facts
+   * (last_handshake_unix, rx_bytes, tx_bytes, configured). WGM_ERR_NOT_FOUND if unknown. */
   int (*peer_get)(wgm_ctx* ctx, const char* pubkey, wgm_json_cb cb, void* user);
   void (*peer_list)(wgm_ctx* ctx, uint32_t flags, wgm_json_cb cb, void* user); /* JSON array */
   size_t (*peer_count)(wgm_ctx* ctx, uint32_t flags);
