@@ -1,0 +1,66 @@
+// RAII owners for host handles the plugin opens (sockets, subscriptions), so stop() and
+// every error path release them exactly once.
+#pragma once
+
+#include <wgmesh/plugin.h>
+
+#include <utility>
+
+namespace wgmesh::lan {
+
+class UdpHandle {
+ public:
+  UdpHandle() = default;
+  UdpHandle(const UdpHandle&) = delete;
+  UdpHandle& operator=(const UdpHandle&) = delete;
+  ~UdpHandle() { close(); }
+
+  // Opens a socket; on failure returns the host status and stays closed.
+  int open(const wgm_host_api* host, wgm_ctx* ctx, const wgm_udp_options& options,
+           wgm_udp_recv_cb cb, void* user) {
+    close();
+    wgm_udp* sock = nullptr;
+    int rc = host->udp_open(ctx, &options, cb, user, &sock);
+    if (rc != WGM_OK || !sock) return rc != WGM_OK ? rc : WGM_ERR_INTERNAL;
+    host_ = host;
+    ctx_ = ctx;
+    sock_ = sock;
+    return WGM_OK;
+  }
+  void close() {
+    if (sock_) host_->udp_close(ctx_, std::exchange(sock_, nullptr));
+  }
+  wgm_udp* get() const { return sock_; }
+  explicit operator bool() const { return sock_ != nullptr; }
+
+ private:
+  const wgm_host_api* host_ = nullptr;
+  wgm_ctx* ctx_ = nullptr;
+  wgm_udp* sock_ = nullptr;
+};
+
+class SubscriptionHandle {
+ public:
+  SubscriptionHandle() = default;
+  SubscriptionHandle(const SubscriptionHandle&) = delete;
+  SubscriptionHandle& operator=(const SubscriptionHandle&) = delete;
+  ~SubscriptionHandle() { reset(); }
+
+  void assign(const wgm_host_api* host, wgm_ctx* ctx, wgm_sub* sub) {
+    reset();
+    host_ = host;
+    ctx_ = ctx;
+    sub_ = sub;
+  }
+  void reset() {
+    if (sub_) host_->unsubscribe(ctx_, std::exchange(sub_, nullptr));
+  }
+  explicit operator bool() const { return sub_ != nullptr; }
+
+ private:
+  const wgm_host_api* host_ = nullptr;
+  wgm_ctx* ctx_ = nullptr;
+  wgm_sub* sub_ = nullptr;
+};
+
+}  // namespace wgmesh::lan
