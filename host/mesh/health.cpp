@@ -38,6 +38,7 @@ int tunnel_socket(int family, const std::string& ifname) {
 // One persistent probe connection to a peer.
 struct HealthMonitor::Session {
   int fd = -1;
+  std::function<void(int, int)> on_event;  // kept so the watch can be re-armed
   bool connected = false;
   bool awaiting = false;
   int64_t sent_ms = 0;
@@ -167,14 +168,14 @@ void HealthMonitor::tick() {
     if (!wg || peer->mesh_ip.empty()) continue;  // not configured: nothing to check
     seen[peer->pubkey] = true;
     PeerHealth& h = peers_[peer->pubkey];
+    // rx growth only says "no need to probe yet": a failed probe itself makes rx grow
+    // (the peer's kernel answers with a reset), so only a pong clears failures.
     if (wg->rx_bytes != h.last_rx) {
       h.last_rx = wg->rx_bytes;
       h.last_rx_change_ms = now;
-      if (wg->rx_bytes > 0) {
-        h.ever_alive = true;
-        h.failures = 0;
-      }
+      if (wg->rx_bytes > 0 && h.failures == 0) h.ever_alive = true;
     }
+    if (h.failures > 0) h.last_rx_change_ms = 0;  // a failing peer is probed every tick
     Session* s = nullptr;
     if (auto it = sessions_.find(peer->pubkey); it != sessions_.end()) s = it->second.get();
     if (s && s->awaiting && now - s->sent_ms > static_cast<int64_t>(settings_.probe_timeout_ms)) {
@@ -221,9 +222,35 @@ void HealthMonitor::probe(const PeerRecord& peer) {
     std::string key = peer.pubkey;
     Session* raw = s.get();
     s->watch = std::make_unique<FdWatch>(loop_, s->fd);
-    s->watch->start(UV_READABLE, [this, key, raw](int status, int) {
+    // Writable first: the connect completes (or fails) asynchronously; only then is the ping
+    // sent. Readable afterwards: the pong, or the end of the connection.
+    s->on_event = [this, key, raw](int status, int events) {
+      if (status < 0) {
+        bool was_awaiting = raw->awaiting;
+        sessions_.erase(key);
+        if (was_awaiting) on_probe_result(key, false, 0);
+        return;
+      }
+      if ((events & UV_WRITABLE) && !raw->connected) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        getsockopt(raw->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        if (err != 0) {
+          sessions_.erase(key);  // refused or unreachable
+          on_probe_result(key, false, 0);
+          return;
+        }
+        raw->connected = true;
+        if (raw->awaiting) {
+          ssize_t w = ::send(raw->fd, "ping\n", 5, MSG_NOSIGNAL | MSG_DONTWAIT);
+          (void)w;
+        }
+        raw->watch->start(UV_READABLE, raw->on_event);
+        return;
+      }
+      if (!(events & UV_READABLE)) return;
       char buf[64];
-      ssize_t n = status < 0 ? -1 : ::read(raw->fd, buf, sizeof buf);
+      ssize_t n = ::read(raw->fd, buf, sizeof buf);
       if (n <= 0) {
         bool was_awaiting = raw->awaiting;
         sessions_.erase(key);  // destroys raw
@@ -238,14 +265,15 @@ void HealthMonitor::probe(const PeerRecord& peer) {
       } else if (raw->inbox.size() > 64) {
         sessions_.erase(key);
       }
-    });
+    };
+    s->watch->start(UV_READABLE | UV_WRITABLE, s->on_event);
     slot = std::move(s);
   }
   Session* s = slot.get();
-  // On a connect still in progress the kernel queues nothing; send() fails with EAGAIN
-  // or ENOTCONN and the probe simply counts as outstanding until its timeout.
-  ssize_t w = ::send(s->fd, "ping\n", 5, MSG_NOSIGNAL | MSG_DONTWAIT);
-  (void)w;
+  if (s->connected) {  // otherwise the ping goes out once the connect completes
+    ssize_t w = ::send(s->fd, "ping\n", 5, MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)w;
+  }
   s->awaiting = true;
   s->sent_ms = wall_ms();
   metrics_.add("health.probes_sent");

@@ -47,6 +47,8 @@ class HealthMonitor {
   Status start();  // probe server + periodic check
   void stop();
   bool is_offline(const std::string& pubkey) const;
+  // A first-hand report proves the peer's daemon is back (e.g. it restarted): lift the hold.
+  void clear_offline(const std::string& pubkey) { offline_until_.erase(pubkey); }
   void set_evict_hook(std::function<void(const std::string& pubkey)> hook) { on_evict_ = std::move(hook); }
 
  private:

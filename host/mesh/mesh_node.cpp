@@ -167,6 +167,12 @@ Status MeshNode::start() {
   hs.no_ipv6 = config_.no_ipv6;
   health_ = std::make_unique<HealthMonitor>(core_.loop, store_, *reconciler_, core_.metrics, hs);
   reconciler_->set_offline_check([this](const std::string& k) { return health_->is_offline(k); });
+  store_.set_first_hand_hook([this](const std::string& k) {
+    if (health_ && health_->is_offline(k)) {
+      health_->clear_offline(k);
+      log_info("health", "peer " + k.substr(0, 16) + "... is back");
+    }
+  });
 
   ControlSettings cs;
   cs.port = keys_.derived().gossip_port;

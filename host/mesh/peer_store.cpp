@@ -254,6 +254,7 @@ Status PeerStore::update(const PeerReport& report, const std::string& label) {
 
   if (!peer.via(label)) peer.discovered_via.push_back(label);
   queue_event(is_new ? PeerEvent::New : PeerEvent::Updated, report.pubkey);
+  if (source->refreshes_liveness() && first_hand_hook_) first_hand_hook_(report.pubkey);
   return {};
 }
 

@@ -110,6 +110,9 @@ class PeerStore {
   // Events are queued (coalesced per key) and delivered by flush_events().
   void set_listener(Listener listener) { listener_ = std::move(listener); }
   void set_events_pending_hook(std::function<void()> hook) { pending_hook_ = std::move(hook); }
+  // Called for every accepted first-hand report (a source that refreshes liveness): proof
+  // that the peer's daemon is alive right now.
+  void set_first_hand_hook(std::function<void(const std::string&)> hook) { first_hand_hook_ = std::move(hook); }
   void flush_events();
 
   const PeerStoreLimits& limits() const { return limits_; }
@@ -128,6 +131,7 @@ class PeerStore {
   std::map<std::string, PeerEvent> pending_;   // coalesced: New wins over Updated
   Listener listener_;
   std::function<void()> pending_hook_;
+  std::function<void(const std::string&)> first_hand_hook_;
 };
 
 // Validation helpers shared by the store and the host table.
