@@ -62,13 +62,9 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   if (::setpgid(0, 0) != 0) fail_in_child(error_fd, errno, "setpgid");
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail_in_child(error_fd, errno, "prctl");
   if (::getppid() != parent) ::_exit(127);  // the parent died before prctl took effect
-  // Handlers are reset by exec, but ignored signals and the mask are inherited.
-  sigset_t none;
-  ::sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
+  // Exec resets caught signals but not ignored ones nor the mask (all blocked by the parent
+  // around fork, so that no signal ran the parent's cleanup handler in here).
+  signal_cleanup::reset_signals_in_child();
   if (::dup2(spec.stdin_fd, 0) < 0 || ::dup2(spec.stdout_fd, 1) < 0 ||
       ::dup2(spec.stderr_fd, 2) < 0) {
     fail_in_child(error_fd, errno, "dup2");
@@ -101,11 +97,15 @@ pid_t launch_child(const LaunchSpec& spec) {
   UniqueFd error_write(pipe_fds[1]);
 
   const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
-  if (pid == 0) {
-    child_main(spec, entry, path.c_str(), argv.data(), envp.data(), parent, error_write.get());
+  pid_t pid;
+  {
+    signal_cleanup::BlockAllSignals blocked;
+    pid = ::fork();
+    if (pid == 0) {
+      child_main(spec, entry, path.c_str(), argv.data(), envp.data(), parent, error_write.get());
+    }
   }
+  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
   signal_cleanup::track_pid(pid);
   ::setpgid(pid, pid);  // also from here, so a kill(-pid) right after return cannot miss
   error_write.reset();

@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "harness/signal_cleanup.h"
 #include "harness/subprocess.h"
 #include "harness/unique_fd.h"
 
@@ -42,6 +43,22 @@ std::vector<pid_t> wait_gone(std::vector<pid_t> pids, std::chrono::milliseconds 
     // A pidfd per process would let us sleep exactly, but these are few and short-lived.
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+}
+
+// Only system calls: runs between fork and _exit. Exit code = 1 + index of the failing value.
+[[noreturn]] void write_sysctls_in_child(
+    int netns_fd, const std::vector<std::pair<std::string, std::string>>& paths) noexcept {
+  if (::setns(netns_fd, CLONE_NEWNET) != 0) ::_exit(100);
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    int fd = ::open(paths[i].first.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) ::_exit(static_cast<int>(1 + i));
+    const std::string& v = paths[i].second;
+    if (::write(fd, v.data(), v.size()) != static_cast<ssize_t>(v.size())) {
+      ::_exit(static_cast<int>(1 + i));
+    }
+    ::close(fd);
+  }
+  ::_exit(0);
 }
 
 std::string sysctl_path(const std::string& key) {
@@ -125,22 +142,15 @@ void write_netns_sysctls(const std::string& netns,
   if (!ns) throw std::runtime_error("no namespace " + netns);
   std::vector<std::pair<std::string, std::string>> paths;
   for (const auto& [key, value] : values) paths.emplace_back(sysctl_path(key), value);
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    // Child: only system calls from here on. Exit code = 1 + index of the failing value.
-    if (::setns(ns.get(), CLONE_NEWNET) != 0) ::_exit(100);
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-      int fd = ::open(paths[i].first.c_str(), O_WRONLY | O_CLOEXEC);
-      if (fd < 0) ::_exit(static_cast<int>(1 + i));
-      const std::string& v = paths[i].second;
-      if (::write(fd, v.data(), v.size()) != static_cast<ssize_t>(v.size())) {
-        ::_exit(static_cast<int>(1 + i));
-      }
-      ::close(fd);
-    }
-    ::_exit(0);
+  pid_t pid;
+  {
+    // The child keeps every signal blocked: it must not run our cleanup handler, and it only
+    // writes a few files before _exit.
+    signal_cleanup::BlockAllSignals blocked;
+    pid = ::fork();
+    if (pid == 0) write_sysctls_in_child(ns.get(), paths);
   }
+  if (pid < 0) throw std::runtime_error("fork failed");
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }

@@ -7,6 +7,7 @@
 // left for cleanup_stale().)
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -36,5 +37,23 @@ class Script {
 
 // Idempotent. Signals the process already ignores (e.g. SIGHUP under nohup) stay ignored.
 void install_handlers();
+
+// Blocks every signal in the calling thread for its lifetime. Wrap fork() in it: a child
+// must not run the cleanup handler it inherited (it would kill the parent's children and
+// delete its beds). The child resets its handlers, then unblocks; the parent's mask is
+// restored when this object goes out of scope.
+class BlockAllSignals {
+ public:
+  BlockAllSignals();
+  ~BlockAllSignals();
+  BlockAllSignals(const BlockAllSignals&) = delete;
+  BlockAllSignals& operator=(const BlockAllSignals&) = delete;
+
+ private:
+  sigset_t previous_;
+};
+
+// In a forked child: default handlers for every signal, then an empty mask.
+void reset_signals_in_child() noexcept;
 
 }  // namespace wgmesh::testbed::signal_cleanup

@@ -21,8 +21,11 @@ class ProcessTracker;
 struct HostSpawnOptions {
   std::vector<std::string> env;  // "KEY=VALUE"
   std::string log_file;          // empty: <host dir>/<program name>.log
-  bool private_run = true;       // fresh tmpfs on /run (with /run/wireguard)
-  std::string cwd;               // empty: the host directory
+  // Fresh tmpfs on /run (with an empty /run/wireguard). Everything else under /run is hidden
+  // from the program then: put sockets the test shares with it (NOTIFY_SOCKET, control
+  // sockets) in the host directory.
+  bool private_run = true;
+  std::string cwd;  // empty: the host directory
 };
 
 class TestHost {
