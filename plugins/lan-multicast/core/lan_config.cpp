@@ -16,14 +16,18 @@ bool known_key(std::string_view key) {
   return false;
 }
 
+// Text from the config file, made safe for a one-line log message: control characters
+// become '?', and anything beyond 40 bytes becomes "...".
+std::string printable(std::string_view text) {
+  std::string out(text.substr(0, 40));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return text.size() > 40 ? out + "..." : out;
+}
+
 // A short, printable rendering of a config value for the error line.
 std::string describe(const rapidjson::Value& v) {
-  if (v.IsString()) {
-    std::string text(v.GetString(), std::min<size_t>(v.GetStringLength(), 40));
-    for (char& c : text)
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-    return "\"" + text + (v.GetStringLength() > 40 ? "...\"" : "\"");
-  }
+  if (v.IsString()) return "\"" + printable({v.GetString(), v.GetStringLength()}) + "\"";
   if (v.IsInt64()) return std::to_string(v.GetInt64());
   if (v.IsUint64()) return std::to_string(v.GetUint64());
   if (v.IsDouble()) return "a floating-point number";
@@ -102,7 +106,7 @@ bool parse_lan_config(std::string_view json, LanConfig& out, std::string& error)
     const rapidjson::Value& v = m.value;
     bool ok = true;
     if (!known_key(key)) {
-      error = std::string(kTable) + std::string(key) +
+      error = std::string(kTable) + printable(key) +
               " is not a known key (known: interfaces, min_interval_ms, max_interval_ms, "
               "compat_fixed_interval_ms)";
       return false;
