@@ -41,7 +41,14 @@ std::optional<uint16_t> parse_port(const std::string& text) {
   return static_cast<uint16_t>(std::stoul(text));
 }
 
-std::string short_key(const std::string& pubkey) { return pubkey.substr(0, 8); }
+// The first characters of a key for log lines; the key came off the network, so anything
+// unprintable is masked even though strict validation should have left only base64.
+std::string short_key(const std::string& pubkey) {
+  std::string out = pubkey.substr(0, 8);
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+  return out;
+}
 
 struct Opened {
   bool ok = false;
