@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 extern char** environ;
 
@@ -35,22 +36,87 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_;
 };
 
-// posix_spawn attribute/file-action objects need explicit destruction on every path.
-struct SpawnAttr {
-  posix_spawnattr_t attr;
-  SpawnAttr() { posix_spawnattr_init(&attr); }
-  ~SpawnAttr() { posix_spawnattr_destroy(&attr); }
-};
-struct SpawnActions {
-  posix_spawn_file_actions_t actions;
-  SpawnActions() { posix_spawn_file_actions_init(&actions); }
-  ~SpawnActions() { posix_spawn_file_actions_destroy(&actions); }
-};
+// An fd number above stdin/stdout/stderr, so the child's dup2() onto 0-2 cannot clobber it
+// (possible if the daemon runs with a standard descriptor closed). Returns -1 on failure.
+int above_stdio(int fd) {
+  if (fd < 0 || fd > 2) return fd;
+  const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  ::close(fd);
+  return moved;
+}
+
+// fork + execve. Between the two, the child makes only async-signal-safe system calls: the
+// daemon is multi-threaded, and in the child only the forking thread exists (any lock another
+// thread held stays locked forever). An exec failure comes back through a CLOEXEC pipe.
+Result<pid_t> fork_exec(const char* path, char* const argv[], char* const envp[], int log_fd,
+                        bool die_with_parent) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) return Error{std::string("pipe: ") + std::strerror(errno)};
+  const int err_r = above_stdio(p[0]), err_w = above_stdio(p[1]);
+  if (err_r < 0 || err_w < 0) {
+    if (err_r >= 0) ::close(err_r);
+    if (err_w >= 0) ::close(err_w);
+    return Error{"cannot allocate a pipe"};
+  }
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    const int err = errno;
+    ::close(err_r);
+    ::close(err_w);
+    return Error{std::string("fork: ") + std::strerror(err)};
+  }
+  if (pid == 0) {
+    const auto fail = [err_w](int e) {
+      (void)!::write(err_w, &e, sizeof e);
+      ::_exit(127);
+    };
+    if (die_with_parent) {
+      // If the daemon dies without stopping us (crash, SIGKILL), do not linger holding the
+      // interface name: wireguard-go cleans up on SIGTERM.
+      if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) fail(errno);
+      if (::getppid() != parent) ::_exit(127);  // the parent died before prctl took effect
+    }
+    // Own process group: a Ctrl-C on the daemon's terminal reaches the daemon only, which then
+    // stops the child in order instead of both racing to exit.
+    ::setpgid(0, 0);
+    // The daemon may ignore SIGPIPE or block signals for its loop; the child must not inherit.
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig)
+      if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    const int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull < 0) fail(errno);
+    if (::dup2(devnull, 0) < 0 || ::dup2(log_fd, 1) < 0 || ::dup2(log_fd, 2) < 0) fail(errno);
+    // Whatever the daemon holds open without O_CLOEXEC (plugin sockets, the control socket)
+    // must not leak into a long-lived child. err_w stays until execve closes it.
+    if (err_w > 3) ::syscall(SYS_close_range, 3u, static_cast<unsigned>(err_w - 1), 0u);
+    ::syscall(SYS_close_range, static_cast<unsigned>(err_w + 1), ~0u, 0u);
+    ::execve(path, argv, envp);
+    fail(errno);
+  }
+  ::close(err_w);
+  int child_errno = 0;
+  ssize_t n;
+  do {
+    n = ::read(err_r, &child_errno, sizeof child_errno);
+  } while (n < 0 && errno == EINTR);
+  ::close(err_r);
+  if (n == static_cast<ssize_t>(sizeof child_errno)) {
+    ::waitpid(pid, nullptr, 0);
+    return Error{std::strerror(child_errno)};
+  }
+  return pid;
+}
 
 std::string describe_wait_status(int st) {
   if (st == -1) return "exited (status unknown: already reaped elsewhere)";
@@ -181,33 +247,15 @@ Status UserspaceSupervisor::spawn() {
   Fd log_fd(::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
   if (log_fd.get() < 0) return Error{"cannot open log file " + log + ": " + errno_message(errno)};
 
-  SpawnActions fa;
-  posix_spawn_file_actions_addopen(&fa.actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&fa.actions, log_fd.get(), 1);
-  posix_spawn_file_actions_adddup2(&fa.actions, log_fd.get(), 2);
-  // Whatever the daemon holds open without O_CLOEXEC (plugin sockets, the control socket)
-  // must not leak into a long-lived child.
-  posix_spawn_file_actions_addclosefrom_np(&fa.actions, 3);
-
-  SpawnAttr sa;
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&sa.attr, &none);    // the daemon may block signals for its loop
-  posix_spawnattr_setsigdefault(&sa.attr, &all);  // ... and ignore SIGPIPE; the child must not
-  // Own process group: a Ctrl-C on the daemon's terminal reaches the daemon only, which then
-  // stops the child in order instead of both racing to exit.
-  posix_spawnattr_setpgroup(&sa.attr, 0);
-  posix_spawnattr_setflags(&sa.attr,
-                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, argv[0], &fa.actions, &sa.attr, argv.data(), envp.data());
-  if (rc != 0) return Error{"cannot start " + args[0] + ": " + errno_message(rc)};
-  pid_ = pid;
+  const int out_fd = above_stdio(log_fd.release());
+  if (out_fd < 0) return Error{"cannot open log file " + log + ": " + errno_message(errno)};
+  Fd out(out_fd);
+  auto pid = fork_exec(argv[0], argv.data(), envp.data(), out.get(), options_.die_with_parent);
+  if (!pid) return Error{"cannot start " + args[0] + ": " + pid.message()};
+  pid_ = *pid;
   wait_status_.reset();
   // Via syscall(): glibc 2.36's <sys/pidfd.h> lacks C linkage for C++. -1 on old kernels.
-  pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
   return {};
 }
 

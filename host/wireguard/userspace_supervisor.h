@@ -30,6 +30,11 @@ struct SupervisorOptions {
   std::vector<std::string> extra_env;  // "KEY=VALUE" entries added to the environment
   std::chrono::milliseconds ready_timeout{5000};
   std::chrono::milliseconds stop_timeout{3000};  // SIGTERM grace period before SIGKILL
+  // The child gets SIGTERM if the daemon dies without stopping it (PR_SET_PDEATHSIG), so a
+  // crashed daemon does not leave wireguard-go holding the interface. Linux sends it when the
+  // *thread* that called start() exits: call start() from a long-lived thread (the loop
+  // thread), or turn this off.
+  bool die_with_parent = true;
 };
 
 class UserspaceSupervisor {

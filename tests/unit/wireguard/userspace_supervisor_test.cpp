@@ -133,6 +133,42 @@ TEST_F(Supervisor, DestructorStopsTheChild) {
   EXPECT_TRUE(process_gone(pid));
 }
 
+// Dead or a zombie waiting for init: either way no longer running.
+bool dead_or_zombie(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  const auto close = line.rfind(')');
+  return close == std::string::npos || line.substr(close + 2, 1) == "Z";
+}
+
+TEST_F(Supervisor, ChildDiesWithACrashedDaemon) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  auto o = options(programs.uapi_server());
+  const pid_t daemon = ::fork();
+  if (daemon == 0) {  // the "daemon": starts the child, then dies without stopping it
+    ::close(fds[0]);
+    UserspaceSupervisor sup(o);
+    const pid_t child = sup.start() ? sup.pid() : -1;
+    (void)!::write(fds[1], &child, sizeof child);
+    ::_exit(0);  // like a crash: no destructor runs
+  }
+  ::close(fds[1]);
+  pid_t child = -1;
+  ASSERT_EQ(::read(fds[0], &child, sizeof child), static_cast<ssize_t>(sizeof child));
+  ::close(fds[0]);
+  ::waitpid(daemon, nullptr, 0);
+  ASSERT_GT(child, 0);
+  bool gone = false;
+  for (int i = 0; i < 300 && !gone; ++i) {
+    gone = dead_or_zombie(child);
+    if (!gone) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(gone) << "the child outlived the process that supervised it";
+  if (!gone) ::kill(child, SIGKILL);
+}
+
 TEST_F(Supervisor, MissingProgram) {
   UserspaceSupervisor sup(options("wgmesh-no-such-program"));
   auto st = sup.start();
