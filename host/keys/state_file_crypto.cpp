@@ -35,19 +35,30 @@ Result<std::string> encrypt_state_file_with(ByteView plaintext, std::string_view
   return base64_encode(blob);
 }
 
-Result<SecureBytes> decrypt_state_file(std::string_view text, std::string_view password) {
-  auto blob = base64_decode(text);
-  if (!blob.ok()) return Error{"failed to decode base64: " + blob.message()};
-  if (blob->size() < kStateFileSaltSize) return Error{"encrypted data too short"};
-  const ByteView salt = ByteView(*blob).first(kStateFileSaltSize);
-  const ByteView rest = ByteView(*blob).subspan(kStateFileSaltSize);
+Result<StateFileBlob> parse_state_file(std::string_view text) {
+  auto bytes = base64_decode(text);
+  if (!bytes.ok()) return Error{"failed to decode base64: " + bytes.message()};
+  const ByteView data = *bytes;
+  if (data.size() < kStateFileSaltSize) return Error{"encrypted data too short"};
+  const ByteView rest = data.subspan(kStateFileSaltSize);
   if (rest.size() < kGcmNonceSize) return Error{"ciphertext too short"};
-  GcmNonce nonce{};
-  std::copy_n(rest.begin(), kGcmNonceSize, nonce.begin());
-  const Key32 key = state_file_key(password, salt);
-  auto plaintext = aes256gcm_open(key, nonce, rest.subspan(kGcmNonceSize));
+  StateFileBlob blob;
+  std::copy_n(data.begin(), kStateFileSaltSize, blob.salt.begin());
+  std::copy_n(rest.begin(), kGcmNonceSize, blob.nonce.begin());
+  blob.sealed.assign(rest.begin() + kGcmNonceSize, rest.end());
+  return blob;
+}
+
+Result<SecureBytes> open_state_file_blob(const StateFileBlob& blob, const Key32& key) {
+  auto plaintext = aes256gcm_open(key, blob.nonce, blob.sealed);
   if (!plaintext.ok()) return Error{"decryption failed (wrong password?): " + plaintext.message()};
   return plaintext;
+}
+
+Result<SecureBytes> decrypt_state_file(std::string_view text, std::string_view password) {
+  auto blob = parse_state_file(text);
+  if (!blob.ok()) return blob.error();
+  return open_state_file_blob(*blob, state_file_key(password, blob->salt));
 }
 
 }  // namespace wgmesh::keys

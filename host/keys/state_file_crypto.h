@@ -28,6 +28,21 @@ using StateFileSalt = std::array<uint8_t, kStateFileSaltSize>;
 // The file key for `password` and `salt`.
 Key32 state_file_key(std::string_view password, ByteView salt);
 
+// The decoded parts of a v1 file.
+struct StateFileBlob {
+  StateFileSalt salt{};
+  GcmNonce nonce{};
+  Bytes sealed;  // ciphertext || 16-byte tag
+};
+
+// Stage 1 of decryption: base64 and length checks, with Go's errors ("failed to decode
+// base64: ...", "encrypted data too short", "ciphertext too short").
+Result<StateFileBlob> parse_state_file(std::string_view text);
+
+// Stage 2: authenticate and decrypt with an already derived key; Go's error
+// "decryption failed (wrong password?): cipher: message authentication failed".
+Result<SecureBytes> open_state_file_blob(const StateFileBlob& blob, const Key32& key);
+
 // Encrypts with a fresh salt and nonce from `random`.
 Result<std::string> encrypt_state_file(ByteView plaintext, std::string_view password,
                                        const RandomSource& random = system_random);

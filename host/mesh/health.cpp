@@ -180,7 +180,10 @@ void HealthMonitor::tick() {
     if (auto it = sessions_.find(peer->pubkey); it != sessions_.end()) s = it->second.get();
     if (s && s->awaiting && now - s->sent_ms > static_cast<int64_t>(settings_.probe_timeout_ms)) {
       sessions_.erase(peer->pubkey);
+      s = nullptr;
       on_probe_result(peer->pubkey, false, 0);
+      if (!store_.get(peer->pubkey)) continue;  // evicted
+      probe(*peer);  // the next attempt starts at once: a dead peer is gone in seconds
       continue;
     }
     if (s && s->awaiting) continue;

@@ -31,7 +31,7 @@ struct HealthSettings {
   uint16_t probe_port = 0;
   uint64_t interval_ms = 1000;
   uint64_t quiet_ms = 2500;       // no rx growth for this long → probe
-  uint64_t probe_timeout_ms = 1500;
+  uint64_t probe_timeout_ms = 900;   // under one tick, so each tick settles the last probe
   int fail_limit = 3;
   int64_t grace_ms = 20000;       // new peers get time to complete their first handshake
   int64_t offline_ms = 30000;

@@ -28,7 +28,10 @@ std::vector<InterfaceInfo> multicast_interfaces() {
   for (ifaddrs* a = list; a; a = a->ifa_next) {
     if (!a->ifa_name) continue;
     unsigned flags = a->ifa_flags;
-    if (!(flags & IFF_UP) || !(flags & IFF_MULTICAST) || (flags & IFF_LOOPBACK)) continue;
+    // Point-to-point links (WireGuard itself, PPP, tunnels) are not LAN segments: multicast
+    // sent into a WireGuard interface only bounces off its allowed-IPs.
+    if (!(flags & IFF_UP) || !(flags & IFF_MULTICAST) || (flags & IFF_LOOPBACK) || (flags & IFF_POINTOPOINT))
+      continue;
     if (!seen.insert(a->ifa_name).second) continue;
     out.push_back({a->ifa_name, if_nametoindex(a->ifa_name)});
   }
