@@ -7,6 +7,7 @@
 #include "keys/encoding.h"
 #include "keys/goodbye.h"
 #include "keys/message_types.h"
+#include "keys/registry_text.h"
 
 namespace wgmesh::keys {
 namespace {
@@ -204,6 +205,21 @@ TEST(PayloadType, ChecksThePayloadShapeAgainstTheClaimedType) {
   EXPECT_FALSE(check_payload_matches_type("BOGUS", ann).ok());
   EXPECT_TRUE(is_known_message_type("RENDEZVOUS_OFFER"));
   EXPECT_FALSE(is_known_message_type("hello"));
+}
+
+TEST(RegistryText, EmbedsAndExtractsTheEnvelope) {
+  const std::string env = sealed(announcement());
+  const std::string body = registry_issue_body(env);
+  EXPECT_EQ(body, "wgmesh registry rendezvous point\n\n<!-- PEERS:\n" + env + "\n:PEERS -->");
+  auto extracted = registry_envelope_from_body("intro\r\n" + body + "\n\ntrailer");
+  ASSERT_TRUE(extracted.has_value());
+  EXPECT_EQ(*extracted, env);
+  EXPECT_TRUE(open_announcement(*extracted, gossip_key(), UnixTime::from_seconds(kNow)).ok());
+  EXPECT_FALSE(registry_envelope_from_body("no markers").has_value());
+  EXPECT_FALSE(registry_envelope_from_body(":PEERS --> then <!-- PEERS:").has_value());
+  // First start marker, last end marker.
+  EXPECT_EQ(*registry_envelope_from_body("<!-- PEERS: a :PEERS --> b :PEERS -->"),
+            "a :PEERS --> b");
 }
 
 }  // namespace

@@ -100,5 +100,17 @@ TEST(StateFile, MalformedInputs) {
   EXPECT_FALSE(decrypt_state_file(blob + " ", "pw").ok());
 }
 
+TEST(StateFile, StagesComposeToDecrypt) {
+  const std::string blob = *encrypt_state_file(to_bytes("staged"), "pw");
+  auto parts = parse_state_file(blob);
+  ASSERT_TRUE(parts.ok());
+  EXPECT_EQ(parts->sealed.size(), 6u + kGcmTagSize);
+  auto plain = open_state_file_blob(*parts, state_file_key("pw", parts->salt));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->text(), "staged");
+  EXPECT_EQ(open_state_file_blob(*parts, Key32{}).message(),
+            "decryption failed (wrong password?): cipher: message authentication failed");
+}
+
 }  // namespace
 }  // namespace wgmesh::keys
