@@ -70,7 +70,10 @@ TEST_F(Cli, ExecReplacesItselfAndJoinReachesThePrivateRun) {
   ASSERT_TRUE(wait_until(
       [&] { return std::filesystem::exists(daemon.path_in_root("/run/wireguard/wg0.sock")); },
       10s));
-  EXPECT_EQ(read_file("/proc/" + std::to_string(daemon.pid()) + "/comm"), "sleep\n");
+  // The PID we hold becomes sleep's (the CLI and sh both exec'd); sh execs it just after
+  // the touch, so wait for that.
+  const std::string comm = "/proc/" + std::to_string(daemon.pid()) + "/comm";
+  EXPECT_TRUE(wait_until([&] { return read_file(comm) == "sleep\n"; }, 10s)) << read_file(comm);
   RunResult joined =
       cli({"exec", dir_, "1", "--join", std::to_string(daemon.pid()), "ls", "/run/wireguard"});
   EXPECT_EQ(joined.output, "wg0.sock\n");

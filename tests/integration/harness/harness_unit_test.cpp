@@ -4,7 +4,6 @@
 #include <signal.h>
 
 #include <chrono>
-#include <thread>
 
 #include "harness/bed_teardown.h"
 #include "harness/proc_stats.h"
@@ -173,9 +172,9 @@ TEST(RunCommand, TimeoutKillsTheWholeCommand) {
 TEST(RunCommand, ReturnsWhenTheCommandExitsDespiteABackgroundChild) {
   // The background sleep keeps the output pipe open; we must not wait for its EOF.
   auto start = std::chrono::steady_clock::now();
-  RunResult r = run_command({"sh", "-c", "sleep 3 & echo $!"}, {.timeout = 10s});
+  RunResult r = run_command({"sh", "-c", "sleep 60 & echo $!"}, {.timeout = 50s});
   EXPECT_EQ(r.status, 0);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
   ::kill(std::stoi(r.output), SIGKILL);
 }
 
@@ -196,9 +195,13 @@ TEST(StartProcess, StopsReportsAndReadsItsLog) {
 }
 
 TEST(StartProcess, EscalatesToSigkill) {
-  Process p = start_process({"sh", "-c", "trap '' TERM; while :; do sleep 1; done"}, {});
-  std::this_thread::sleep_for(100ms);  // let the shell install its trap
+  std::string log = ::testing::TempDir() + "/harness_escalates.log";
+  std::remove(log.c_str());
+  Process p = start_process({"sh", "-c", "trap '' TERM; echo trapped; while :; do sleep 1; done"},
+                            {.log_file = log});
+  ASSERT_TRUE(wait_until([&] { return p.log_contains("trapped"); }, 10s));
   EXPECT_EQ(p.kill_and_wait(200ms), 128 + SIGKILL);
+  std::remove(log.c_str());
 }
 
 TEST(StartProcess, ReportsWhyItCouldNotStart) {

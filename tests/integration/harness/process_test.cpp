@@ -79,8 +79,9 @@ TEST_F(ProcessInHost, StopsAndReportsExitStatus) {
   EXPECT_EQ(quits.wait_exit(5s), 7);
   EXPECT_FALSE(quits.alive());
 
-  Process stubborn = host().spawn({"sh", "-c", "trap '' TERM; while :; do sleep 1; done"});
-  std::this_thread::sleep_for(100ms);
+  Process stubborn =
+      host().spawn({"sh", "-c", "trap '' TERM; echo trapped; while :; do sleep 1; done"});
+  ASSERT_TRUE(wait_until([&] { return stubborn.log_contains("trapped"); }, 10s));
   EXPECT_TRUE(stubborn.signal(0));
   EXPECT_EQ(stubborn.kill_and_wait(200ms), 128 + SIGKILL);
 }
