@@ -1,6 +1,7 @@
 #include "keys/envelope.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "keys/announcement_validation.h"
 #include "keys/encoding.h"
@@ -162,8 +163,11 @@ Result<OpenedEnvelope> open_envelope_raw(std::string_view data, const Key32& gos
     return Error{"unsupported protocol version: " + meta->protocol};
   }
   if (options.check_freshness) {
+    // Clamp so that a caller's generous window cannot overflow the nanosecond arithmetic.
+    const int64_t max_seconds = std::numeric_limits<int64_t>::max() / kNanosPerSecond;
+    const int64_t window_seconds = std::clamp<int64_t>(options.max_age_seconds, 0, max_seconds);
     const FreshnessCheck fresh =
-        check_freshness(meta->timestamp, now, options.max_age_seconds * kNanosPerSecond);
+        check_freshness(meta->timestamp, now, window_seconds * kNanosPerSecond);
     if (fresh.verdict == Freshness::kTooOld) {
       return Error{"message too old: " + format_go_duration(fresh.age_nanos)};
     }

@@ -153,6 +153,7 @@ Status MeshNode::start() {
   ReconcileSettings rs;
   rs.ifname = config_.interface;
   rs.psk = wg::Key::from_bytes(keys_.derived().psk.data());
+  rs.local_pubkey = local_.pubkey;
   for (const std::string& a : {local_.mesh_ip, local_.mesh_ipv6}) {
     auto p = wg::IpPrefix::parse(a);
     if (p.ok()) rs.local_addresses.push_back(*p);

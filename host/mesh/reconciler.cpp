@@ -16,9 +16,9 @@ bool overlaps(const wg::IpPrefix& a, const wg::IpPrefix& b) {
   return ca.canonical() == cb.canonical();
 }
 
-int64_t unix_now() {
+int64_t unix_now_ms() {
   using namespace std::chrono;
-  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
@@ -44,6 +44,7 @@ void Reconciler::start() {
 void Reconciler::stop() {
   debounce_.reset();
   periodic_.reset();
+  deferred_.reset();
 }
 
 void Reconciler::request() {
@@ -82,13 +83,16 @@ wg::DesiredDevice Reconciler::desired(const wg::DeviceState& actual,
   for (const auto& p : actual.peers) device_peers[p.public_key.to_base64()] = &p;
 
   std::vector<const PeerRecord*> peers = store_.active();
+  keepalive_deferred_ = false;
+  for (auto it = first_configured_ms_.begin(); it != first_configured_ms_.end();)
+    it = store_.get(it->first) ? std::next(it) : first_configured_ms_.erase(it);
   // Deterministic order: the same store gives the same device on every node and run.
   std::sort(peers.begin(), peers.end(),
             [](const PeerRecord* a, const PeerRecord* b) { return a->pubkey < b->pubkey; });
 
   std::vector<Claim> claims;
   std::map<std::string, wg::DesiredPeer> wanted;
-  int64_t now_s = unix_now();
+  int64_t now_s = unix_now_ms() / 1000;
   for (const PeerRecord* peer : peers) {
     if (peer->mesh_ip.empty()) continue;  // never configured without an address
     if (offline_ && offline_(peer->pubkey)) continue;
@@ -102,6 +106,14 @@ wg::DesiredDevice Reconciler::desired(const wg::DeviceState& actual,
     d.persistent_keepalive = settings_.keepalive_seconds;
 
     auto dev = device_peers.find(peer->pubkey);
+    bool ever_handshaked = dev != device_peers.end() && !dev->second->last_handshake.is_zero();
+    int64_t now_ms = unix_now_ms();
+    auto first = first_configured_ms_.emplace(peer->pubkey, now_ms).first;
+    if (!ever_handshaked && settings_.local_pubkey > peer->pubkey &&
+        now_ms - first->second < settings_.initiator_grace_ms) {
+      d.persistent_keepalive = 0;  // let the other end initiate (see ReconcileSettings)
+      keepalive_deferred_ = true;
+    }
     bool fresh_handshake = dev != device_peers.end() && !dev->second->last_handshake.is_zero() &&
                            now_s - dev->second->last_handshake.sec < settings_.trust_roamed_endpoint_s;
     std::string endpoint = store_.endpoint_of(*peer);
@@ -228,6 +240,15 @@ Status Reconciler::run_once() {
     if (!result.ok()) stats_.last_error = result.message();
   }
   sync_routes(routes);
+  if (keepalive_deferred_ && debounce_) {
+    // Re-check every 500 ms until each new peer has its keepalive (handshake seen or grace over).
+    if (!deferred_) deferred_ = std::make_unique<Timer>(loop_);
+    if (!deferred_->active())
+      deferred_->start(500, 0, [this] {
+        Status st = run_once();
+        (void)st;
+      });
+  }
   stats_.last_duration_us = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
   metrics_.add("reconcile.runs");

@@ -35,6 +35,13 @@ struct ReconcileSettings {
   // authenticated packets (it may have roamed or sit behind a NAT that rewrote its port).
   int64_t trust_roamed_endpoint_s = 150;
   std::vector<wg::IpPrefix> local_addresses;  // our mesh addresses: no peer may claim them
+  // Who initiates the first handshake with a new peer. WireGuard starts a handshake as soon
+  // as a keepalive is configured; when both ends configure each other within milliseconds
+  // the two initiations cross and cancel, costing a 5 s REKEY_TIMEOUT (testbed.md §2). So
+  // the end with the greater public key holds its keepalive back until the handshake
+  // happened (or `initiator_grace_ms` passed) and answers the other's initiation instead.
+  std::string local_pubkey;
+  int64_t initiator_grace_ms = 3000;
 };
 
 struct ReconcileStats {
@@ -87,6 +94,9 @@ class Reconciler {
   std::unique_ptr<Timer> periodic_;
   std::map<std::string, wg::PeerState> facts_;  // base64 pubkey -> state
   mutable std::set<std::string> refused_prefix_logged_;  // log each refusal once
+  mutable std::map<std::string, int64_t> first_configured_ms_;  // pubkey -> when first wanted
+  mutable bool keepalive_deferred_ = false;  // some peer still waits: reconcile again soon
+  std::unique_ptr<Timer> deferred_;
   ReconcileStats stats_;
 };
 
