@@ -13,14 +13,20 @@ AnnounceScheduler::AnnounceScheduler(ScheduleParams params) : params_(params) {
 
 void AnnounceScheduler::start(uint64_t now_ms) {
   started_ = true;
-  has_sent_ = false;
+  trigger_pending_ = false;
+  has_triggered_send_ = false;
   next_due_ms_ = now_ms;
   interval_ms_ = adaptive() ? params_.min_interval_ms : params_.fixed_interval_ms;
 }
 
 void AnnounceScheduler::sent(uint64_t now_ms) {
-  has_sent_ = true;
-  last_sent_ms_ = now_ms;
+  if (trigger_pending_) {
+    // Whatever made this send happen, it carried the pending change: it is the one the
+    // spacing counts from.
+    trigger_pending_ = false;
+    has_triggered_send_ = true;
+    last_triggered_ms_ = now_ms;
+  }
   if (!adaptive()) {
     // Like Go's time.Ticker: ticks stay on the start + k·interval grid, a late send does not
     // shift later ones, and ticks missed while busy are skipped rather than bunched up.
@@ -37,8 +43,10 @@ bool AnnounceScheduler::trigger(Trigger, uint64_t now_ms) {
   // future policy tell them apart.
   if (!started_ || !adaptive()) return false;
   interval_ms_ = params_.min_interval_ms;
+  trigger_pending_ = true;
   uint64_t earliest = now_ms;
-  if (has_sent_) earliest = std::max(earliest, last_sent_ms_ + params_.trigger_spacing_ms);
+  if (has_triggered_send_)
+    earliest = std::max(earliest, last_triggered_ms_ + params_.trigger_spacing_ms);
   if (earliest >= next_due_ms_) return false;
   next_due_ms_ = earliest;
   return true;

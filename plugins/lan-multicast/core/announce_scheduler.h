@@ -6,7 +6,10 @@
 //  - at start, at once;
 //  - when something worth telling changes (local node changed, a new peer appeared on the
 //    LAN, so that the newcomer learns about us within milliseconds instead of up to 5 s),
-//    at once, but never closer than `trigger_spacing_ms` to the previous send;
+//    at once; these extra sends are rate-limited to one per `trigger_spacing_ms`. The spacing
+//    counts from the previous triggered send only, not from the periodic ones: when several
+//    nodes start together, the first one's start announcement reaches nobody (the others
+//    have not joined yet), and its answer to them must not wait for the spacing;
 //  - otherwise with an exponential backoff min, 2·min, 4·min, ... capped at max.
 // Every trigger also resets the backoff to min, so a datagram lost right after a change is
 // repeated within about min_interval_ms instead of only after the long interval.
@@ -53,8 +56,9 @@ class AnnounceScheduler {
  private:
   ScheduleParams params_;
   bool started_ = false;
-  bool has_sent_ = false;
-  uint64_t last_sent_ms_ = 0;
+  bool trigger_pending_ = false;  // the next send carries a change or answers a newcomer
+  bool has_triggered_send_ = false;
+  uint64_t last_triggered_ms_ = 0;
   uint64_t next_due_ms_ = 0;
   uint64_t interval_ms_ = 0;
 };

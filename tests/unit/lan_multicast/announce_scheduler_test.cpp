@@ -76,27 +76,44 @@ TEST(AnnounceScheduler, TriggerSendsAtOnceAndResetsTheBackoff) {
   EXPECT_EQ(s.next_due(), 103000u);
 }
 
-TEST(AnnounceScheduler, TriggersAreSpacedFromTheLastSend) {
+TEST(AnnounceScheduler, TriggeredSendsAreSpaced) {
   AnnounceScheduler s({1000, 30000, 0, 500});
   s.start(0);
   s.sent(0);
   EXPECT_TRUE(s.trigger(Trigger::NewPeer, 100));
-  EXPECT_EQ(s.next_due(), 500u) << "no closer than 500 ms to the previous send";
-  EXPECT_FALSE(s.trigger(Trigger::NewPeer, 200)) << "a second trigger coalesces";
-  EXPECT_EQ(s.next_due(), 500u);
-  s.sent(500);
+  EXPECT_EQ(s.next_due(), 100u) << "a periodic send just before does not delay an answer";
+  s.sent(100);
+  EXPECT_TRUE(s.trigger(Trigger::NewPeer, 200));
+  EXPECT_EQ(s.next_due(), 600u) << "no closer than 500 ms to the previous triggered send";
+  EXPECT_FALSE(s.trigger(Trigger::NewPeer, 300)) << "a third trigger coalesces";
+  EXPECT_EQ(s.next_due(), 600u);
+  s.sent(600);
   EXPECT_TRUE(s.trigger(Trigger::LocalChange, 700));
-  EXPECT_EQ(s.next_due(), 1000u);
+  EXPECT_EQ(s.next_due(), 1100u);
+}
+
+TEST(AnnounceScheduler, APeriodicSendCarryingAPendingTriggerCountsAsTriggered) {
+  AnnounceScheduler s({1000, 30000, 0, 2000});
+  s.start(0);
+  s.sent(0);
+  EXPECT_TRUE(s.trigger(Trigger::NewPeer, 100));
+  s.sent(100);  // triggered; next periodic at 1100
+  EXPECT_FALSE(s.trigger(Trigger::NewPeer, 200)) << "spacing allows 2100, the periodic is earlier";
+  EXPECT_EQ(s.next_due(), 1100u);
+  s.sent(1100);  // carried the second trigger
+  EXPECT_EQ(s.next_due(), 2100u) << "backoff was reset to the minimum";
+  EXPECT_FALSE(s.trigger(Trigger::NewPeer, 1200))
+      << "spaced from 1100, the send that carried the last trigger (not from 100)";
+  EXPECT_EQ(s.next_due(), 2100u);
 }
 
 TEST(AnnounceScheduler, TriggerNeverDelaysAnEarlierPeriodicSend) {
   AnnounceScheduler s({1000, 30000, 0, 2000});
   s.start(0);
-  s.sent(0);  // next periodic at 1000; the trigger spacing alone would allow 2000
-  EXPECT_FALSE(s.trigger(Trigger::NewPeer, 100));
+  s.trigger(Trigger::LocalChange, 0);
+  s.sent(0);  // a triggered send; the next periodic one is at 1000
+  EXPECT_FALSE(s.trigger(Trigger::NewPeer, 100)) << "the spacing alone would allow only 2000";
   EXPECT_EQ(s.next_due(), 1000u);
-  s.sent(1000);
-  EXPECT_EQ(s.next_due(), 2000u) << "but the backoff was reset to the minimum";
 }
 
 TEST(AnnounceScheduler, TriggerBeforeTheFirstSendIsImmediate) {

@@ -119,7 +119,8 @@ TEST(LanConfig, ErrorValuesArePrintableAndShort) {
   err = error_for(R"({"min_interval_ms":"a\u0001b"})");
   EXPECT_NE(err.find("\"a?b\""), std::string::npos);
   err = error_for(R"({"min_i\nterval_ms":1})");  // found by lan_report_fuzz
-  EXPECT_NE(err.find("plugins.lan-multicast.min_i?terval_ms is not a known key"), std::string::npos);
+  EXPECT_NE(err.find("plugins.lan-multicast.min_i?terval_ms is not a known key"),
+            std::string::npos);
 }
 
 TEST(LanConfig, KeysListMatchesWhatIsParsed) {
