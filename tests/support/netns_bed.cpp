@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 namespace wgmesh::test {
@@ -59,6 +61,24 @@ std::unique_ptr<NetnsBed> NetnsBed::create(const std::string& prefix, int hosts,
   auto bed = std::make_unique<NetnsBed>(Token{}, prefix, hosts, subnet24);
   if (!bed->build(error)) return nullptr;  // the destructor removes what was built
   return bed;
+}
+
+void NetnsBed::remove_stale(const std::string& stem) {
+  CommandResult list = run_command({"ip", "netns", "list"});
+  if (list.status != 0) return;
+  std::istringstream lines(list.output);
+  for (std::string line; std::getline(lines, line);) {
+    std::string name = line.substr(0, line.find(' '));  // "name (id: N)"
+    if (name.rfind(stem, 0) != 0) continue;
+    size_t digits_end = name.find('-', stem.size());
+    std::string digits = name.substr(stem.size(), digits_end - stem.size());
+    if (digits.empty() || digits_end == std::string::npos ||
+        digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9)
+      continue;
+    pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // still alive
+    run_command({"ip", "netns", "del", name});
+  }
 }
 
 std::string NetnsBed::host_ns(int i) const { return prefix_ + "-h" + std::to_string(i); }

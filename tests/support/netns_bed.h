@@ -31,6 +31,9 @@ class NetnsBed {
   // nullptr (and `error`) if any step fails; whatever was created is removed again.
   static std::unique_ptr<NetnsBed> create(const std::string& prefix, int hosts,
                                           const std::string& subnet24, std::string& error);
+  // Deletes namespaces "<stem><pid>-..." left behind by a test process that was killed
+  // (its pid no longer exists). Only names of that exact shape are touched.
+  static void remove_stale(const std::string& stem);
   ~NetnsBed();
   NetnsBed(const NetnsBed&) = delete;
   NetnsBed& operator=(const NetnsBed&) = delete;

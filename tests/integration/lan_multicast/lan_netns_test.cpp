@@ -68,6 +68,7 @@ class LanNetns : public ::testing::Test {
   void SetUp() override {
     std::string why;
     if (!netns_available(why)) GTEST_SKIP() << why;
+    NetnsBed::remove_stale("wlm");  // beds of earlier runs that were killed mid-test
     std::string error;
     bed_ = NetnsBed::create("wlm" + std::to_string(getpid()), kHosts, "198.51.100", error);
     ASSERT_TRUE(bed_) << error;
