@@ -21,7 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const Key32 key{};  // all-zero: any fixed key exercises the GCM path
   (void)open_state_file_blob(*blob, key);
 
-  Bytes raw(blob->salt.begin(), blob->salt.end());
+  Bytes raw;
+  raw.reserve(blob->salt.size() + blob->nonce.size() + blob->sealed.size());
+  raw.insert(raw.end(), blob->salt.begin(), blob->salt.end());
   raw.insert(raw.end(), blob->nonce.begin(), blob->nonce.end());
   raw.insert(raw.end(), blob->sealed.begin(), blob->sealed.end());
   auto again = parse_state_file(base64_encode(raw));

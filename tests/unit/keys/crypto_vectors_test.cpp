@@ -750,7 +750,9 @@ TEST_F(CryptoVectors, StateFiles) {
       EXPECT_FALSE(encrypt_state_file_with(*expected_plaintext, password, salt, nonce).ok());
       auto sealed = aes256gcm_seal(key, nonce, *expected_plaintext);
       ASSERT_TRUE(sealed.ok());
-      Bytes raw(salt.begin(), salt.end());
+      Bytes raw;
+      raw.reserve(salt.size() + nonce.size() + sealed->size());
+      raw.insert(raw.end(), salt.begin(), salt.end());
       raw.insert(raw.end(), nonce.begin(), nonce.end());
       raw.insert(raw.end(), sealed->begin(), sealed->end());
       EXPECT_EQ(base64_encode(raw), blob);

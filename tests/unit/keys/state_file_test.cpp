@@ -59,7 +59,9 @@ TEST(StateFile, EmptyPasswordRefusedForWritingButReadable) {
   GcmNonce nonce{};
   nonce.fill(4);
   const Key32 key = state_file_key("", salt);
-  Bytes blob(salt.begin(), salt.end());
+  Bytes blob;
+  blob.reserve(salt.size() + nonce.size() + 64);
+  blob.insert(blob.end(), salt.begin(), salt.end());
   blob.insert(blob.end(), nonce.begin(), nonce.end());
   const Bytes sealed = *aes256gcm_seal(key, nonce, as_bytes("legacy"));
   blob.insert(blob.end(), sealed.begin(), sealed.end());
