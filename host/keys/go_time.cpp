@@ -1,6 +1,7 @@
 #include "keys/go_time.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 
@@ -108,6 +109,17 @@ Error parse_error(std::string_view text, std::string_view detail) {
 }
 
 }  // namespace
+
+UnixTime UnixTime::from_double(double seconds) {
+  const double whole = std::floor(seconds);
+  auto nanos = static_cast<int64_t>(std::llround((seconds - whole) * 1e9));
+  auto secs = static_cast<int64_t>(whole);
+  if (nanos >= kNanosPerSecond) {
+    ++secs;
+    nanos -= kNanosPerSecond;
+  }
+  return {secs, static_cast<int32_t>(nanos)};
+}
 
 UnixTime system_clock_now() {
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();

@@ -18,6 +18,9 @@ struct UnixTime {
   int32_t nanos = 0;
 
   static UnixTime from_seconds(int64_t s) { return {s, 0}; }
+  // From fractional Unix seconds (e.g. 1800000000.5); floors toward negative infinity so
+  // the nanoseconds stay in [0, 1e9). Doubles carry ~0.2 us precision at today's dates.
+  static UnixTime from_double(double seconds);
   friend bool operator==(const UnixTime&, const UnixTime&) = default;
 };
 

@@ -90,10 +90,7 @@ const Value& section(const char* name) {
 // now_unix is integral in the shipped vectors; accept a fractional value too.
 UnixTime unix_time_of(const Value& v) {
   if (v.IsInt64()) return UnixTime::from_seconds(v.GetInt64());
-  const double d = v.GetDouble();
-  auto secs = static_cast<int64_t>(d);
-  if (static_cast<double>(secs) > d) --secs;
-  return {secs, static_cast<int32_t>((d - static_cast<double>(secs)) * 1e9)};
+  return UnixTime::from_double(v.GetDouble());
 }
 
 std::string case_name(const Value& v, size_t index) {

@@ -108,6 +108,12 @@ TEST(GoTime, Rfc3339RoundTrip) {
   EXPECT_FALSE(format_rfc3339_nano(GoTime{-62167219201, 0, 0}).ok());  // year -1 is not
 }
 
+TEST(GoTime, UnixTimeFromDouble) {
+  EXPECT_EQ(UnixTime::from_double(1800000000.5), (UnixTime{1800000000, 500'000'000}));
+  EXPECT_EQ(UnixTime::from_double(1800000000.0), UnixTime::from_seconds(1800000000));
+  EXPECT_EQ(UnixTime::from_double(-0.25), (UnixTime{-1, 750'000'000}));
+}
+
 TEST(GoTime, AgeSaturatesLikeGo) {
   const UnixTime now = UnixTime::from_seconds(1800000000);
   EXPECT_EQ(go_age_nanos(now, 1800000000 - 601), 601 * kNanosPerSecond);
