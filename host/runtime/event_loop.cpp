@@ -11,6 +11,7 @@ EventLoop::EventLoop() : loop_(std::make_unique<uv_loop_t>()) {
 }
 
 EventLoop::~EventLoop() {
+  run_posted();
   // Give pending close callbacks a chance to run, then close the loop.
   uv_run(loop_.get(), UV_RUN_NOWAIT);
   uv_walk(
@@ -24,6 +25,26 @@ EventLoop::~EventLoop() {
 }
 
 void EventLoop::run() { uv_run(loop_.get(), UV_RUN_DEFAULT); }
+
+void EventLoop::post(std::function<void()> fn) {
+  posted_.push_back(std::move(fn));
+  if (!idle_) {
+    // An idle handle runs once per loop iteration, after the current callback chain has
+    // unwound, and while active it keeps the loop from blocking in poll. It is only active
+    // while work is queued.
+    idle_ = std::make_unique<uv_idle_t>();
+    uv_idle_init(loop_.get(), idle_.get());
+    idle_->data = this;
+  }
+  uv_idle_start(idle_.get(), [](uv_idle_t* h) { static_cast<EventLoop*>(h->data)->run_posted(); });
+}
+
+void EventLoop::run_posted() {
+  if (idle_) uv_idle_stop(idle_.get());
+  std::vector<std::function<void()>> batch;
+  batch.swap(posted_);
+  for (auto& fn : batch) fn();
+}
 void EventLoop::stop() { uv_stop(loop_.get()); }
 
 bool EventLoop::run_until(const std::function<bool()>& done, uint64_t timeout_ms) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace wgmesh {
 
@@ -25,9 +26,15 @@ class EventLoop {
   uint64_t now_ms() { return uv_now(loop_.get()); }
   // Runs the loop until `done` returns true or `timeout_ms` passes (tests and shutdown).
   bool run_until(const std::function<bool()>& done, uint64_t timeout_ms);
+  // Runs `fn` on the loop thread at the next iteration (never re-entrantly): used to free
+  // objects whose own callback is still on the stack.
+  void post(std::function<void()> fn);
 
  private:
+  void run_posted();
   std::unique_ptr<uv_loop_t> loop_;
+  std::unique_ptr<uv_idle_t> idle_;
+  std::vector<std::function<void()>> posted_;
 };
 
 // A timer owned by its creator; destroying it stops and closes it.

@@ -200,7 +200,15 @@ int h_udp_local_port(wgm_ctx* ctx, wgm_udp* s) {
 }
 
 void h_udp_close(wgm_ctx* ctx, wgm_udp* s) {
-  if (ctx && s) ctx->sockets.erase(s);
+  if (!ctx || !s) return;
+  auto it = ctx->sockets.find(s);
+  if (it == ctx->sockets.end()) return;
+  // The plugin may be closing the socket from inside its own receive callback, which runs
+  // in the socket's read loop: stop it now, free it on the next loop turn.
+  it->second->socket->shutdown();
+  std::shared_ptr<wgm_udp> doomed(std::move(it->second));
+  ctx->sockets.erase(it);
+  ctx->core.loop.post([doomed] {});
 }
 
 // ---- fd watch ----

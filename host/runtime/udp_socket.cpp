@@ -20,13 +20,13 @@ bool is_ipv6_text(const std::string& s) { return s.find(':') != std::string::npo
 
 }  // namespace
 
-std::vector<InterfaceInfo> multicast_interfaces() {
+std::vector<InterfaceInfo> multicast_interfaces(int family) {
   std::vector<InterfaceInfo> out;
   ifaddrs* list = nullptr;
   if (getifaddrs(&list) != 0) return out;
   std::set<std::string> seen;
   for (ifaddrs* a = list; a; a = a->ifa_next) {
-    if (!a->ifa_name) continue;
+    if (!a->ifa_name || !a->ifa_addr || a->ifa_addr->sa_family != family) continue;
     unsigned flags = a->ifa_flags;
     // Point-to-point links (WireGuard itself, PPP, tunnels) are not LAN segments: multicast
     // sent into a WireGuard interface only bounces off its allowed-IPs.
@@ -203,7 +203,14 @@ void UdpSocket::on_readable() {
     if (on_receive_)
       on_receive_(buffer_.data(), static_cast<size_t>(n), reinterpret_cast<sockaddr*>(&from),
                   from_len);
+    if (shut_down_) return;  // closed by the callback: touch nothing more
   }
+}
+
+void UdpSocket::shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (watch_) watch_->stop();
 }
 
 Status UdpSocket::send_to(const sockaddr* to, socklen_t to_len, const uint8_t* data, size_t len) {
@@ -231,7 +238,7 @@ Status UdpSocket::send_to(const sockaddr* to, socklen_t to_len, const uint8_t* d
 Status UdpSocket::membership(const std::string& group, const std::string& ifname, bool join) {
   std::vector<InterfaceInfo> ifaces;
   if (ifname.empty()) {
-    ifaces = multicast_interfaces();
+    ifaces = multicast_interfaces(family_);
   } else {
     unsigned idx = if_nametoindex(ifname.c_str());
     if (idx == 0) return Error{"multicast: no interface '" + ifname + "'"};
@@ -302,7 +309,7 @@ Status UdpSocket::send_multicast(const std::string& group, uint16_t port, const 
     return Error{"multicast: bad group '" + group + "'"};
   std::vector<InterfaceInfo> ifaces;
   if (ifname.empty()) {
-    ifaces = multicast_interfaces();
+    ifaces = multicast_interfaces(family_);
   } else {
     ifaces.push_back({ifname, if_nametoindex(ifname.c_str())});
   }

@@ -41,7 +41,9 @@ struct InterfaceInfo {
   std::string name;
   unsigned index = 0;
 };
-std::vector<InterfaceInfo> multicast_interfaces();
+// family AF_INET: only interfaces with an IPv4 address (a datagram sent out of one without
+// would carry another interface's source address); AF_INET6: with any IPv6 address.
+std::vector<InterfaceInfo> multicast_interfaces(int family = AF_INET);
 
 class UdpSocket {
  public:
@@ -62,6 +64,10 @@ class UdpSocket {
   Status send_multicast(const std::string& group, uint16_t port, const std::string& ifname,
                         const uint8_t* data, size_t len);
   uint16_t local_port() const;
+  // Stops receiving at once; safe to call from inside the receive callback (the owner frees
+  // the object later, outside the callback).
+  void shutdown();
+  bool is_shut_down() const { return shut_down_; }
   int fd() const { return fd_; }
   int family() const { return family_; }
   const UdpCounters& counters() const { return counters_; }
@@ -78,6 +84,7 @@ class UdpSocket {
   std::vector<uint8_t> buffer_;
   std::unique_ptr<FdWatch> watch_;
   UdpCounters counters_;
+  bool shut_down_ = false;
 };
 
 // Parses "ip:port" / "[v6]:port" / numeric host + port into a sockaddr_storage.

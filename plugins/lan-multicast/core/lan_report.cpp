@@ -179,22 +179,22 @@ bool build_lan_report(std::string_view payload, std::string_view source_ip, LanR
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
+  // A LAN announcement is the sender speaking for itself, and Go omits false, empty and ""
+  // fields: an absent hostname, IPv6 address, introducer flag or route list therefore MEANS
+  // none, and is reported as such so a peer can drop its introducer role or withdraw routes.
   put(w, "wg_pubkey", *a.wg_pubkey);
-  put(w, "hostname", a.hostname);
+  put(w, "hostname", a.hostname.value_or(""));
   put(w, "mesh_ip", a.mesh_ip);
-  put(w, "mesh_ipv6", a.mesh_ipv6);
+  put(w, "mesh_ipv6", a.mesh_ipv6.value_or(""));
   if (!endpoint.empty()) put(w, "endpoint", endpoint);
-  if (a.introducer) {
-    w.Key("introducer");
-    w.Bool(*a.introducer);
-  }
-  if (a.routable_networks) {
-    w.Key("routable_networks");
-    w.StartArray();
+  w.Key("introducer");
+  w.Bool(a.introducer.value_or(false));
+  w.Key("routable_networks");
+  w.StartArray();
+  if (a.routable_networks)
     for (const auto& n : *a.routable_networks)
       w.String(n.data(), static_cast<rapidjson::SizeType>(n.size()));
-    w.EndArray();
-  }
+  w.EndArray();
   put(w, "nat_type", a.nat_type);
   w.EndObject();
 

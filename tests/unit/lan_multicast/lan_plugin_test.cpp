@@ -261,7 +261,8 @@ TEST_F(LanPlugin, ReportsAPeerWithTheLanSourceAsEndpoint) {
   EXPECT_EQ(r.plugin, "lan-multicast");
   EXPECT_EQ(r.json,
             std::string(R"({"wg_pubkey":")") + kPeerB +
-                R"(","hostname":"peer","mesh_ip":"10.42.0.2","endpoint":"198.51.100.2:51820"})");
+                R"(","hostname":"peer","mesh_ip":"10.42.0.2","mesh_ipv6":"",)"
+                R"("endpoint":"198.51.100.2:51820","introducer":false,"routable_networks":[]})");
   EXPECT_EQ(counter("received"), 3u)
       << "B's, plus our own start announcement and our answer to B, both looped back";
   EXPECT_EQ(counter("accepted"), 1u);

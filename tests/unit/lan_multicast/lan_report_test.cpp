@@ -39,7 +39,8 @@ TEST(LanReport, MinimalGoAnnouncement) {
   EXPECT_EQ(r.pubkey, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
   EXPECT_EQ(r.json,
             R"({"wg_pubkey":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","hostname":"compat-v1",)"
-            R"("mesh_ip":"10.42.0.7","endpoint":"192.168.1.42:51820"})");
+            R"("mesh_ip":"10.42.0.7","mesh_ipv6":"","endpoint":"192.168.1.42:51820",)"
+            R"("introducer":false,"routable_networks":[]})");
 }
 
 TEST(LanReport, EveryFieldCopiedInOrder) {
@@ -57,10 +58,13 @@ TEST(LanReport, EveryFieldCopiedInOrder) {
       << "known_peers, timestamp and protocol are not part of the report";
 }
 
-TEST(LanReport, AbsentFieldsStayAbsent) {
+// Go omits false/empty/"" fields, so in a first-hand announcement absence means "none": the
+// report says so explicitly (a peer can drop its introducer role or withdraw its routes).
+TEST(LanReport, AbsentFieldsMeanNone) {
   auto r = report(std::string(R"({"wg_pubkey":")") + kKey + R"("})");
-  EXPECT_EQ(r.json,
-            std::string(R"({"wg_pubkey":")") + kKey + R"(","endpoint":"198.51.100.2:51820"})");
+  EXPECT_EQ(r.json, std::string(R"({"wg_pubkey":")") + kKey +
+                        R"(","hostname":"","mesh_ipv6":"","endpoint":"198.51.100.2:51820",)"
+                        R"("introducer":false,"routable_networks":[]})");
 }
 
 TEST(LanReport, PresentButEmptyFieldsArePresent) {
@@ -103,8 +107,8 @@ TEST(LanReport, KeysMatchCaseInsensitivelyLikeGo) {
              R"(","HostName":"h","Mesh_IP":"10.1.1.1","INTRODUCER":true,"Nat_Type":"symmetric"})");
   EXPECT_EQ(r.pubkey, kKey);
   EXPECT_EQ(r.json, std::string(R"({"wg_pubkey":")") + kKey +
-                        R"(","hostname":"h","mesh_ip":"10.1.1.1","endpoint":"198.51.100.2:51820",)"
-                        R"("introducer":true,"nat_type":"symmetric"})");
+                        R"(","hostname":"h","mesh_ip":"10.1.1.1","mesh_ipv6":"","endpoint":"198.51.100.2:51820",)"
+                        R"("introducer":true,"routable_networks":[],"nat_type":"symmetric"})");
 }
 
 TEST(LanReport, UnicodeFoldingOfKelvinAndLongS) {
@@ -135,12 +139,13 @@ TEST(LanReport, LastDuplicateWinsAndNullKeepsStrings) {
       << "Go: null leaves a string field untouched";
 }
 
-TEST(LanReport, NullClearsAListAndIsAbsentOtherwise) {
+TEST(LanReport, NullMeansNone) {
   auto r = report(std::string(R"({"wg_pubkey":")") + kKey +
                   R"(","routable_networks":["10.0.0.0/8"],"routable_networks":null,)"
                   R"("hostname":null,"introducer":null,"nat_type":null})");
-  EXPECT_EQ(r.json,
-            std::string(R"({"wg_pubkey":")") + kKey + R"(","endpoint":"198.51.100.2:51820"})");
+  EXPECT_EQ(r.json, std::string(R"({"wg_pubkey":")") + kKey +
+                        R"(","hostname":"","mesh_ipv6":"","endpoint":"198.51.100.2:51820",)"
+                        R"("introducer":false,"routable_networks":[]})");
 }
 
 TEST(LanReport, EscapedStringsRoundTrip) {
