@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <set>
 #include <string>
 
 #include "ctl/human_units.h"
@@ -38,8 +39,10 @@ bool render_status(const rapidjson::Value& result, std::ostream& out) {
   if (!result.IsObject()) return false;
   out << "Daemon Status\n=============\n";
   const rapidjson::Value* plugins = nullptr;
+  std::set<std::string> shown;
   for (const auto& m : result.GetObject()) {
     std::string name(m.name.GetString(), m.name.GetStringLength());
+    if (!shown.insert(name).second) continue;  // a repeated member is shown once
     const rapidjson::Value& v = m.value;
     if (name == "plugins" && v.IsArray()) {
       plugins = &v;

@@ -94,8 +94,12 @@ bool peer_from_json(const rapidjson::Value& v, PeerView& out) {
   p.relay_via = text(v, "relay_via");
   p.discovered_via = strings(v, "discovered_via");
   p.routable_networks = strings(v, "routable_networks");
+  // The original sends last_seen as RFC 3339; the C++ mesh layer adds *_unix numbers.
   p.last_seen = timestamp_from_json(member(v, "last_seen"));
+  if (!p.last_seen.present) p.last_seen = timestamp_from_json(member(v, "last_seen_unix"));
   p.last_handshake = timestamp_from_json(member(v, "last_handshake"));
+  if (!p.last_handshake.present)
+    p.last_handshake = timestamp_from_json(member(v, "last_handshake_unix"));
   p.rx_bytes = counter(v, "rx_bytes");
   p.tx_bytes = counter(v, "tx_bytes");
   if (const rapidjson::Value* l = member(v, "latency_ms"); l && l->IsNumber())
@@ -103,10 +107,10 @@ bool peer_from_json(const rapidjson::Value& v, PeerView& out) {
   if (const rapidjson::Value* a = member(v, "active"); a && a->IsBool()) p.active = a->GetBool();
 
   static const std::set<std::string_view> kKnown{
-      "pubkey",         "wg_pubkey",         "hostname",   "mesh_ip",
-      "mesh_ipv6",      "endpoint",          "nat_type",   "relay_via",
-      "discovered_via", "routable_networks", "last_seen",  "last_handshake",
-      "rx_bytes",       "tx_bytes",          "latency_ms", "active"};
+      "pubkey",    "wg_pubkey",      "hostname",           "mesh_ip",        "mesh_ipv6",
+      "endpoint",  "nat_type",       "relay_via",          "discovered_via", "routable_networks",
+      "last_seen", "last_handshake", "rx_bytes",           "tx_bytes",       "latency_ms",
+      "active",    "last_seen_unix", "last_handshake_unix"};
   for (const auto& m : v.GetObject()) {
     std::string_view name(m.name.GetString(), m.name.GetStringLength());
     if (!kKnown.count(name)) p.extra.emplace_back(std::string(name), json_text(m.value));

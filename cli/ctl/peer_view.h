@@ -1,8 +1,9 @@
 // A peer as wgmeshctl shows it, read tolerantly from the daemon's JSON: the original's
 // PeerInfo (spec §7.6: pubkey, hostname, mesh_ip, endpoint, last_seen, discovered_via,
-// routable_networks, latency_ms) and the C++ host's peer records (wg_pubkey, mesh_ipv6,
-// last_handshake, rx_bytes, tx_bytes, relay_via, active, ...). Missing fields stay empty;
-// unknown ones are kept for the detail view.
+// routable_networks, latency_ms) and the C++ host's additions (mesh_ipv6, last_seen_unix,
+// last_handshake_unix or last_handshake, rx_bytes, tx_bytes, nat_type, active, relay_via;
+// wg_pubkey in plugin-facing records). Missing fields stay empty; unknown ones are kept for
+// the detail view.
 #pragma once
 
 #include <rapidjson/document.h>

@@ -79,6 +79,13 @@ TEST(CtlPeerView, ReadsTheHostsRecordAndKeepsUnknownFields) {
             1771582504)
       << "milliseconds";
   EXPECT_TRUE(peer(R"({"pubkey":"k","last_seen":"0001-01-01T00:00:00Z"})").last_seen.never);
+  // The mesh layer's additions (host/mesh/peer_json.cpp) are read when the others are absent.
+  PeerView mesh = peer(R"({"pubkey":"k","last_seen":"2026-02-20T10:15:04Z","last_seen_unix":1,
+      "last_handshake_unix":1771582500,"endpoint_source":"dht"})");
+  EXPECT_EQ(mesh.last_seen.unix, 1771582504) << "the original's member wins";
+  EXPECT_EQ(mesh.last_handshake.unix, 1771582500);
+  ASSERT_EQ(mesh.extra.size(), 1u);
+  EXPECT_EQ(mesh.extra[0].first, "endpoint_source");
   rapidjson::Document d;
   d.Parse(R"({"hostname":"no key"})");
   PeerView none;
