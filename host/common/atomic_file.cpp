@@ -26,7 +26,11 @@ Status write_file_atomically(const std::string& path, std::string_view content, 
   std::filesystem::path target(path);
   std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
   std::random_device rd;
-  std::string tmp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(rd()))).string();
+  std::string name = ".";
+  name += target.filename().string();
+  name += ".tmp-";
+  name += std::to_string(rd());
+  std::string tmp = (dir / name).string();
   Fd file;
   file.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (file.fd < 0) return Error{errno_text("cannot create " + tmp)};

@@ -1,15 +1,14 @@
 #include "daemon/daemon.h"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
 #include <chrono>
 #include <filesystem>
-
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "common/atomic_file.h"
 #include "runtime/logger.h"
@@ -54,10 +53,13 @@ int64_t unix_now() {
 }  // namespace
 
 Daemon::Daemon(Config config, DaemonOptions options)
-    : config_(std::move(config)),
-      options_(std::move(options)),
-      core_{loop_, metrics_, rpc_, services_, nullptr, config_.node.state_dir,
-            settings_json(config_.node)} {
+    : config_(std::move(config)), options_(std::move(options)), core_{loop_,
+                                                                      metrics_,
+                                                                      rpc_,
+                                                                      services_,
+                                                                      nullptr,
+                                                                      config_.node.state_dir,
+                                                                      settings_json(config_.node)} {
   Logger::instance().set_level(config_.node.log_level);
 }
 
@@ -95,8 +97,6 @@ void Daemon::register_rpc_methods() {
                          w.String(WGMESH_VERSION);
                          w.Key("uptime_seconds");
                          w.Int64(unix_now() - started_unix_);
-                         w.Key("interface");
-                         w.String(config_.node.interface.c_str());
                          w.Key("mesh");
                          w.Bool(mesh_ != nullptr);
                          w.Key("plugins");
@@ -106,9 +106,10 @@ void Daemon::register_rpc_methods() {
                          r->reply(std::string(buf.GetString(), buf.GetSize()));
                        });
   (void)st;
-  st = rpc_.add("daemon.ping", "host", "Liveness check", [](std::shared_ptr<RpcResponder> r, const std::string&) {
-    r->reply(std::string("{\"pong\":true,\"version\":\"") + WGMESH_VERSION + "\"}");
-  });
+  st = rpc_.add("daemon.ping", "host", "Liveness check",
+                [](std::shared_ptr<RpcResponder> r, const std::string&) {
+                  r->reply(std::string("{\"pong\":true,\"version\":\"") + WGMESH_VERSION + "\"}");
+                });
   (void)st;
   st = rpc_.add("daemon.metrics", "host", "All counters and gauges",
                 [this](std::shared_ptr<RpcResponder> r, const std::string&) {
@@ -145,15 +146,17 @@ void Daemon::reload() {
     return;
   }
   if (fresh->node.log_level != config_.node.log_level) {
-    log_info("reload", std::string("log level ") + log_level_name(config_.node.log_level) +
-                           " -> " + log_level_name(fresh->node.log_level));
+    log_info("reload", std::string("log level ") + log_level_name(config_.node.log_level) + " -> " +
+                           log_level_name(fresh->node.log_level));
     config_.node.log_level = fresh->node.log_level;
     Logger::instance().set_level(config_.node.log_level);
   }
   if (mesh_ && fresh->node.advertise_routes != config_.node.advertise_routes) {
     Status st = mesh_->reload_routes(fresh->node.advertise_routes);
-    if (st.ok()) config_.node.advertise_routes = fresh->node.advertise_routes;
-    else log_error("reload", st.message());
+    if (st.ok())
+      config_.node.advertise_routes = fresh->node.advertise_routes;
+    else
+      log_error("reload", st.message());
   }
   metrics_.add("host.reloads");
 }
@@ -169,13 +172,15 @@ int Daemon::run() {
   std::error_code ec;
   std::filesystem::create_directories(config_.node.state_dir, ec);
   if (ec) {
-    log_error("daemon", "cannot create state directory " + config_.node.state_dir + ": " + ec.message());
+    log_error("daemon",
+              "cannot create state directory " + config_.node.state_dir + ": " + ec.message());
     return 1;
   }
   ::chmod(config_.node.state_dir.c_str(), 0700);
 
   log_info("daemon", std::string("wgmeshd ") + WGMESH_VERSION + " starting (config " +
-                         (options_.config_path.empty() ? "<defaults>" : options_.config_path) + ")");
+                         (options_.config_path.empty() ? "<defaults>" : options_.config_path) +
+                         ")");
   plugins_ = std::make_unique<PluginManager>(core_);
   register_rpc_methods();
   if (options_.mesh_factory) {
@@ -204,7 +209,8 @@ int Daemon::run() {
     if (s.state == PluginState::Started)
       log_info("daemon", "plugin " + s.name + " " + s.version + ": " + s.description);
   }
-  log_info("daemon", std::to_string(started) + " of " + std::to_string(config_.plugins.enable.size()) +
+  log_info("daemon", std::to_string(started) + " of " +
+                         std::to_string(config_.plugins.enable.size()) +
                          " enabled plugins running");
 
   SignalWatch term(loop_, SIGTERM, [this] {

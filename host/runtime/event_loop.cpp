@@ -102,11 +102,15 @@ struct FdWatch::Handle {
 };
 
 FdWatch::FdWatch(EventLoop& loop, int fd) : handle_(std::make_unique<Handle>().release()) {  // freed in the close callback
-  uv_poll_init(loop.raw(), &handle_->poll, fd);
+  init_status_ = uv_poll_init(loop.raw(), &handle_->poll, fd);
   handle_->poll.data = handle_;
 }
 
 FdWatch::~FdWatch() {
+  if (init_status_ != 0) {  // never initialised: nothing to close
+    std::unique_ptr<Handle> owned(handle_);
+    return;
+  }
   uv_poll_stop(&handle_->poll);
   uv_close(reinterpret_cast<uv_handle_t*>(&handle_->poll), [](uv_handle_t* h) {
     std::unique_ptr<Handle> owned(static_cast<Handle*>(h->data));
@@ -114,6 +118,7 @@ FdWatch::~FdWatch() {
 }
 
 int FdWatch::start(int events, std::function<void(int, int)> cb) {
+  if (init_status_ != 0) return init_status_;
   handle_->cb = std::move(cb);
   return uv_poll_start(&handle_->poll, events, [](uv_poll_t* p, int status, int ev) {
     auto* h = static_cast<Handle*>(p->data);
@@ -122,7 +127,9 @@ int FdWatch::start(int events, std::function<void(int, int)> cb) {
   });
 }
 
-void FdWatch::stop() { uv_poll_stop(&handle_->poll); }
+void FdWatch::stop() {
+  if (init_status_ == 0) uv_poll_stop(&handle_->poll);
+}
 
 // ---- SignalWatch -----------------------------------------------------------------------
 struct SignalWatch::Handle {

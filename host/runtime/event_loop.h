@@ -65,10 +65,12 @@ class FdWatch {
   // events: UV_READABLE | UV_WRITABLE. cb(status, events); status < 0 on error.
   int start(int events, std::function<void(int status, int events)> cb);
   void stop();
+  bool ok() const { return init_status_ == 0; }  // false: the fd cannot be watched
 
  private:
   struct Handle;
   Handle* handle_;
+  int init_status_ = 0;
 };
 
 // A signal watcher (SIGTERM, SIGINT, SIGHUP) delivered on the loop.

@@ -14,6 +14,7 @@
 using namespace wgmesh;
 
 wgm_ctx::~wgm_ctx() {
+  alive.reset();  // first: answers to this plugin's own dispatches are dropped from now on
   for (auto& [ptr, call] : rpc_calls)
     if (call->responder) call->responder->error(kRpcInternalError, "plugin " + name + " unloaded");
   rpc_calls.clear();
@@ -217,6 +218,7 @@ wgm_watch* h_fd_watch(wgm_ctx* ctx, int fd, int events, wgm_fd_cb cb, void* user
   try {
     auto w = std::make_unique<wgm_watch>();
     w->watch = std::make_unique<FdWatch>(ctx->core.loop, fd);
+    if (!w->watch->ok()) return nullptr;  // e.g. an fd that cannot be polled, or watched twice
     int uv_events = ((events & WGM_FD_READABLE) ? UV_READABLE : 0) |
                     ((events & WGM_FD_WRITABLE) ? UV_WRITABLE : 0);
     int rc = w->watch->start(uv_events, [cb, user, fd](int status, int ev) {
@@ -553,8 +555,10 @@ int h_rpc_dispatch(wgm_ctx* ctx, const char* method, const char* params, size_t 
                    wgm_rpc_done_cb done, void* user) {
   if (!ctx || !method || !done) return WGM_ERR_INVALID;
   return guard(ctx, "rpc_dispatch", [&] {
+    std::weak_ptr<int> caller = ctx->alive;
     ctx->core.rpc.dispatch(method, params ? std::string(params, len) : std::string(),
-                           [done, user](bool is_error, const std::string& json) {
+                           [done, user, caller](bool is_error, const std::string& json) {
+                             if (caller.expired()) return;  // the transport plugin is gone
                              done(user, is_error ? 1 : 0, json.data(), json.size());
                            });
     return static_cast<int>(WGM_OK);

@@ -51,6 +51,9 @@ struct wgm_ctx {
   std::map<wgm_watch*, std::unique_ptr<wgm_watch>> watches;
   std::map<wgm_sub*, std::unique_ptr<wgm_sub>> subscriptions;
   std::map<wgm_rpc_call*, std::unique_ptr<wgm_rpc_call>> rpc_calls;
+  // Completions of rpc_dispatch calls this plugin made hold a weak reference: once the
+  // plugin is unloaded (its code unmapped) a late answer is dropped, never delivered.
+  std::shared_ptr<int> alive = std::make_shared<int>(0);
 };
 
 namespace wgmesh {
