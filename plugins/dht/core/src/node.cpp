@@ -49,6 +49,16 @@ void DhtNode::add_self_endpoint(const Endpoint& ep) {
   if (!is_self(ep) && cfg_.self_endpoints.size() < 64) cfg_.self_endpoints.push_back(ep);
 }
 
+void DhtNode::set_bootstrap(std::vector<Endpoint> routers) {
+  cfg_.bootstrap = std::move(routers);
+  // Without this a node whose routers were unknown at start would wait out its retry
+  // backoff (up to a minute) before using them.
+  if (started_ && !bootstrapped_ && !bootstrap_op_ && !cfg_.bootstrap.empty()) {
+    bootstrap_attempt_ = 0;
+    next_bootstrap_ms_ = clock_.now_ms();
+  }
+}
+
 // Whether a node may enter our tables or lookups: never ourselves, never a nonsense
 // address, and (as the Go node) only IDs that are BEP 42-secure for their address.
 bool DhtNode::acceptable_node(const NodeId& id, const Endpoint& ep) {
@@ -72,6 +82,8 @@ Stats DhtNode::stats() const {
   s.operations = ops_.size();
   s.peer_store_infohashes = peers_.infohash_count();
   s.peer_store_peers = peers_.peer_count();
+  s.routing_table_bytes =
+      (table4_ ? table4_->memory_bytes() : 0) + (table6_ ? table6_->memory_bytes() : 0);
   return s;
 }
 
@@ -257,6 +269,9 @@ void DhtNode::handle_reply(const Message& m, const Endpoint& from, int64_t now) 
   }
 
   ++stats_.responses_in;
+  // BEP 42: the responder tells us the address it saw. Only replies to our own queries
+  // (matched above by tid and address) get a vote.
+  if (m.ip) external_.record(*m.ip, from, now);
   const Response& r = m.response;
   RoutingTable* t = table_mut(from.family);
   bool ok = true;

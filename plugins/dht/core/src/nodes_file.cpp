@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -135,7 +136,10 @@ Status save_nodes_file(const std::filesystem::path& path, std::span<const NodeIn
 
   const std::string data = serialize_nodes(nodes);
   std::filesystem::path tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid());
+  // Unique per call, not only per process: a periodic save on a worker thread and the save
+  // at stop may overlap, and a shared temp name would let one truncate the other's file.
+  static std::atomic<uint64_t> counter{0};
+  tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1));
   {
     Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (fd.get() < 0) return Error{errno_text("cannot create", tmp)};

@@ -26,6 +26,7 @@
 
 #include "wgmesh/dht/endpoint.h"
 #include "wgmesh/dht/env.h"
+#include "wgmesh/dht/external_address.h"
 #include "wgmesh/dht/krpc.h"
 #include "wgmesh/dht/lookup.h"
 #include "wgmesh/dht/node_id.h"
@@ -77,6 +78,7 @@ struct Stats {
   // Gauges, filled in by stats().
   size_t routing_table_v4 = 0, routing_table_v6 = 0, pending_requests = 0, operations = 0;
   size_t peer_store_infohashes = 0, peer_store_peers = 0;
+  size_t routing_table_bytes = 0;  // approximate footprint of both tables
 };
 
 struct LookupResult {
@@ -119,6 +121,14 @@ class DhtNode {
   void restore_nodes(std::span<const NodeInfo> nodes);
 
   void add_self_endpoint(const Endpoint& ep);
+  // Replaces the bootstrap routers (the embedder resolves names off the loop, so they can
+  // arrive after start()). A started node that is not bootstrapped tries them right away.
+  void set_bootstrap(std::vector<Endpoint> routers);
+  // Our external IPs (port 0) as the BEP 42 "ip" key of replies reports them, counting only
+  // addresses that at least `min_reporters` distinct responder IPs agree on.
+  std::vector<Endpoint> external_addresses(size_t min_reporters = 2) const {
+    return external_.confirmed(min_reporters);
+  }
   bool is_bootstrapped() const { return bootstrapped_; }
   const NodeId& id() const { return id_; }
   Stats stats() const;
@@ -195,6 +205,7 @@ class DhtNode {
   TokenManager tokens_;
   PeerStore peers_;
   RateLimiter limiter_;
+  ExternalAddressVotes external_;
   DecodeLimits decode_limits_;
   Stats stats_;
 
