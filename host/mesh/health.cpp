@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -97,7 +98,7 @@ Status HealthMonitor::start() {
   if (listen_fds_.empty()) log_warn("health", "mesh probe server not running (no address could be bound)");
   else log_info("health", "mesh probe server listening on tcp/" + std::to_string(settings_.probe_port));
   timer_ = std::make_unique<Timer>(loop_);
-  timer_->start(settings_.interval_ms, settings_.interval_ms, [this] { tick(); });
+  schedule(settings_.interval_ms);
   return {};
 }
 
@@ -153,7 +154,22 @@ void HealthMonitor::accept_ready(int listen_fd) {
   }
 }
 
+void HealthMonitor::schedule(uint64_t delay_ms) {
+  if (timer_) timer_->start(delay_ms, 0, [this] { tick(); });
+}
+
 void HealthMonitor::tick() {
+  // Re-arm first; a suspect peer (probe out or failing) is looked at twice as often.
+  struct Rearm {
+    HealthMonitor* self;
+    ~Rearm() {
+      bool suspect = !self->sessions_.empty() &&
+                     std::any_of(self->sessions_.begin(), self->sessions_.end(),
+                                 [](const auto& kv) { return kv.second->awaiting; });
+      for (const auto& [k, h] : self->peers_) suspect = suspect || h.failures > 0;
+      self->schedule(suspect ? self->settings_.suspect_interval_ms : self->settings_.interval_ms);
+    }
+  } rearm{this};
   const int64_t now = wall_ms();
   // Idle server connections are closed after 10 s (the original's read deadline).
   for (auto it = server_conns_.begin(); it != server_conns_.end();)
@@ -167,7 +183,13 @@ void HealthMonitor::tick() {
     const wg::PeerState* wg = reconciler_.facts(peer->pubkey);
     if (!wg || peer->mesh_ip.empty()) continue;  // not configured: nothing to check
     seen[peer->pubkey] = true;
-    PeerHealth& h = peers_[peer->pubkey];
+    auto [slot_it, inserted] = peers_.try_emplace(peer->pubkey);
+    PeerHealth& h = slot_it->second;
+    if (inserted) {  // first sight: silence is measured from now
+      h.last_rx = wg->rx_bytes;
+      h.last_tx = wg->tx_bytes;
+      h.last_rx_change_ms = now;
+    }
     // rx growth only says "no need to probe yet": a failed probe itself makes rx grow
     // (the peer's kernel answers with a reset), so only a pong clears failures.
     if (wg->rx_bytes != h.last_rx) {
@@ -175,6 +197,8 @@ void HealthMonitor::tick() {
       h.last_rx_change_ms = now;
       if (wg->rx_bytes > 0 && h.failures == 0) h.ever_alive = true;
     }
+    // A completed handshake proves the peer was there: the new-peer grace no longer applies.
+    if (!wg->last_handshake.is_zero() && h.failures == 0) h.ever_alive = true;
     if (h.failures > 0) h.last_rx_change_ms = 0;  // a failing peer is probed every tick
     Session* s = nullptr;
     if (auto it = sessions_.find(peer->pubkey); it != sessions_.end()) s = it->second.get();
@@ -187,7 +211,16 @@ void HealthMonitor::tick() {
       continue;
     }
     if (s && s->awaiting) continue;
-    if (now - h.last_rx_change_ms < static_cast<int64_t>(settings_.quiet_ms)) continue;
+    // Sending real data (more than a 32-byte keepalive since the last tick) with nothing
+    // coming back is the fast signal; long silence is the slow one.
+    bool sending = wg->tx_bytes > h.last_tx + 64;
+    h.last_tx = wg->tx_bytes;
+    int64_t silent = now - h.last_rx_change_ms;
+    bool suspect = silent >= static_cast<int64_t>(settings_.quiet_ms) ||
+                   (sending && silent >= static_cast<int64_t>(settings_.busy_quiet_ms));
+    if (!suspect) continue;
+    log_debug("health", "probing " + peer->pubkey.substr(0, 16) + "... (silent " + std::to_string(silent) +
+                            " ms" + (sending ? ", sending" : "") + ")");
     probe(*peer);
   }
   for (auto it = peers_.begin(); it != peers_.end();) {
@@ -293,6 +326,7 @@ void HealthMonitor::on_probe_result(const std::string& pubkey, bool ok, double r
   }
   metrics_.add("health.probes_failed");
   ++h.failures;
+  log_debug("health", "probe of " + pubkey.substr(0, 16) + "... failed (" + std::to_string(h.failures) + " in a row)");
   const PeerRecord* peer = store_.get(pubkey);
   if (!peer) return;
   // A brand-new peer that never answered may still be completing its first handshake.

@@ -29,9 +29,14 @@ struct HealthSettings {
   std::string mesh_ip;
   std::string mesh_ipv6;
   uint16_t probe_port = 0;
-  uint64_t interval_ms = 1000;
-  uint64_t quiet_ms = 2500;       // no rx growth for this long → probe
-  uint64_t probe_timeout_ms = 900;   // under one tick, so each tick settles the last probe
+  uint64_t interval_ms = 2000;       // while every peer looks healthy
+  uint64_t suspect_interval_ms = 1000;  // while a probe is out or failing
+  // An idle live peer's persistent keepalive (25 s) makes rx grow at least every 25 s, so a
+  // peer silent for longer than `quiet_ms` is probed; one we are sending data to (tx grows
+  // by more than keepalives) is probed after `busy_quiet_ms` without an answer.
+  uint64_t quiet_ms = 30000;
+  uint64_t busy_quiet_ms = 3000;
+  uint64_t probe_timeout_ms = 900;  // under one (suspect) tick, so each tick settles the last probe
   int fail_limit = 3;
   int64_t grace_ms = 20000;       // new peers get time to complete their first handshake
   int64_t offline_ms = 30000;
@@ -55,6 +60,7 @@ class HealthMonitor {
   struct Session;
   struct ServerConn;
   void tick();
+  void schedule(uint64_t delay_ms);
   void probe(const PeerRecord& peer);
   void on_probe_result(const std::string& pubkey, bool ok, double rtt_ms);
   void evict(const std::string& pubkey);
@@ -68,6 +74,7 @@ class HealthMonitor {
   std::unique_ptr<Timer> timer_;
   struct PeerHealth {
     uint64_t last_rx = 0;
+    uint64_t last_tx = 0;
     int64_t last_rx_change_ms = 0;
     int failures = 0;
     bool ever_alive = false;

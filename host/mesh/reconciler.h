@@ -30,7 +30,7 @@ struct ReconcileSettings {
   uint16_t keepalive_seconds = 25;
   bool manage_routes = true;
   uint64_t debounce_ms = 2;
-  uint64_t periodic_ms = 5000;
+  uint64_t periodic_ms = 30000;  // drift repair only: every store change reconciles at once
   // A peer with a handshake younger than this keeps the endpoint WireGuard learned from its
   // authenticated packets (it may have roamed or sit behind a NAT that rewrote its port).
   int64_t trust_roamed_endpoint_s = 150;

@@ -8,7 +8,8 @@
 
 namespace wgmesh::testing {
 
-MeshBed::MeshBed(int hosts, bool ipv6) : bed_(testbed::TestBed::Options{.n_hosts = hosts, .ipv6 = ipv6}) {}
+MeshBed::MeshBed(int hosts, bool ipv6, std::string wgmeshd)
+    : bed_(testbed::TestBed::Options{.n_hosts = hosts, .ipv6 = ipv6}), wgmeshd_(std::move(wgmeshd)) {}
 
 MeshBed::~MeshBed() {
   for (auto& [i, p] : daemons_) p.kill_and_wait(std::chrono::seconds(5));
@@ -17,9 +18,20 @@ MeshBed::~MeshBed() {
 std::string MeshBed::socket(int i) const { return const_cast<MeshBed*>(this)->host(i).path("rpc.sock"); }
 
 void MeshBed::start(int i, const NodeOptions& o) {
+  launch(i, o);
+  if (!wait_ready(i, std::chrono::seconds(20)))
+    throw std::runtime_error("wgmeshd on " + host(i).name() + " did not come up:\n" + daemons_.at(i).read_log());
+}
+
+bool MeshBed::wait_ready(int i, std::chrono::milliseconds timeout) {
+  return testbed::wait_until([&] { return rpc(i, "daemon.ping").has_value(); }, timeout,
+                             std::chrono::milliseconds(10));
+}
+
+void MeshBed::launch(int i, const NodeOptions& o) {
   testbed::TestHost& h = host(i);
   std::string toml = "[node]\nsecret = \"" + o.secret + "\"\ninterface = \"wg0\"\nstate_dir = \"" + h.path("state") +
-                     "\"\nbackend = \"userspace\"\nhostname = \"" + h.name() + "\"\nlog_level = \"debug\"\n";
+                     "\"\nbackend = \"userspace\"\nhostname = \"" + h.name() + "\"\nlog_level = \"" + o.log_level + "\"\n";
   if (o.no_ipv6) toml += "no_ipv6 = true\n";
   if (!o.advertise_routes.empty()) {
     toml += "advertise_routes = [";
@@ -33,9 +45,7 @@ void MeshBed::start(int i, const NodeOptions& o) {
   toml += "]\n[plugins.rpc]\nsocket_path = \"" + socket(i) + "\"\n" + o.extra_plugins_toml;
   std::ofstream(h.path("wgmesh.toml")) << toml;
   daemons_.erase(i);
-  daemons_.emplace(i, h.spawn({WGMESHD_BIN, "--config", h.path("wgmesh.toml")}, {}, h.path("wgmeshd.log")));
-  bool up = testbed::wait_until([&] { return rpc(i, "daemon.ping").has_value(); }, std::chrono::seconds(20));
-  if (!up) throw std::runtime_error("wgmeshd on " + h.name() + " did not come up:\n" + daemons_.at(i).read_log());
+  daemons_.emplace(i, h.spawn({wgmeshd_, "--config", h.path("wgmesh.toml")}, {}, h.path("wgmeshd.log")));
 }
 
 void MeshBed::crash(int i) {

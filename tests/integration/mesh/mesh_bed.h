@@ -19,13 +19,14 @@ struct NodeOptions {
   std::vector<std::string> plugins = {"lan-multicast", "rpc"};
   std::vector<std::string> advertise_routes;
   bool no_ipv6 = false;
+  std::string log_level = "debug";
   std::string extra_node_toml;     // appended to [node]
   std::string extra_plugins_toml;  // appended at the end
 };
 
 class MeshBed {
  public:
-  explicit MeshBed(int hosts, bool ipv6 = true);
+  explicit MeshBed(int hosts, bool ipv6 = true, std::string wgmeshd = WGMESHD_BIN);
   ~MeshBed();
 
   testbed::TestHost& host(int i) { return bed_.host(i); }
@@ -33,6 +34,9 @@ class MeshBed {
 
   // Writes the host's config and starts wgmeshd; waits until its RPC socket answers.
   void start(int i, const NodeOptions& options = {});
+  // start() without the wait, for starting many daemons at the same moment.
+  void launch(int i, const NodeOptions& options = {});
+  bool wait_ready(int i, std::chrono::milliseconds timeout);
   // SIGKILL the daemon and everything else running in the host (a host crash).
   void crash(int i);
   void stop(int i);
@@ -53,6 +57,7 @@ class MeshBed {
  private:
   testbed::TestBed bed_;
   std::map<int, testbed::Process> daemons_;
+  std::string wgmeshd_;
 };
 
 }  // namespace wgmesh::testing

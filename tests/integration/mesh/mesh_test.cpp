@@ -188,3 +188,26 @@ TEST_F(Mesh, MalformedForeignAndReplayedDatagramsAreDroppedAndCounted) {
   EXPECT_TRUE(m.daemon(1).alive());
   EXPECT_TRUE(ping(m.host(2), m.mesh_ip(1), 30s));
 }
+
+TEST_F(Mesh, PeerThatDiesUnderTrafficIsEvictedQuickly) {
+  MeshBed m(2);
+  m.start(1);
+  m.start(2);
+  ASSERT_TRUE(m.wait_full_mesh(30s));
+  std::string key2 = m.pubkey(2), ip2 = m.mesh_ip(2);
+  ASSERT_TRUE(ping(m.host(1), ip2, 30s));
+  // Host 1 keeps sending to host 2 while host 2 dies: the "sending but nothing comes back"
+  // signal evicts it long before the idle threshold.
+  auto pinger = m.host(1).spawn_with({"ping", "-q", "-i", "0.2", ip2}, {.private_run = false});
+  auto t0 = std::chrono::steady_clock::now();
+  m.crash(2);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto keys = m.peer_keys(1);
+        return std::count(keys.begin(), keys.end(), key2) == 0;
+      },
+      60s));
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  std::cout << "[ figure ] peer crashed under traffic evicted after " << ms.count() << " ms\n";
+  pinger.kill_and_wait();
+}
