@@ -40,6 +40,10 @@ void Schedule::announce_finished(int64_t now_ms, size_t acks) {
     ++announce_failures_;
     announce_at_ = now_ms + jitter(backoff, 0.25);
   }
+  if (reannounce_) {
+    reannounce_ = false;
+    announce_at_ = now_ms;
+  }
   // Whoever announced last finds the others by looking now.
   if (querying_)
     requery_ = true;
@@ -64,14 +68,19 @@ void Schedule::query_finished(int64_t now_ms, size_t peer_count) {
   requery_ = false;
 }
 
-void Schedule::bootstrapped(int64_t now_ms) {
+void Schedule::bootstrapped(int64_t now_ms, bool thin_announce) {
   if (!started_) return;
   if (querying_)
     requery_ = true;
   else
     query_at_ = std::min(query_at_, now_ms);
-  // An announce that went out before the table had real nodes may have reached nobody.
-  if (!announcing_ && !last_announce_acked_) announce_at_ = std::min(announce_at_, now_ms);
+  // An announce that went out before the table had real nodes may have reached nobody, or
+  // only the routers.
+  if (!thin_announce && last_announce_acked_) return;
+  if (announcing_)
+    reannounce_ = true;
+  else
+    announce_at_ = std::min(announce_at_, now_ms);
 }
 
 int64_t Schedule::next_due(int64_t now_ms, int64_t ms_to_next_hour) const {

@@ -49,8 +49,11 @@ class Schedule {
   bool save_due(int64_t now_ms) const { return started_ && now_ms >= save_at_; }
   void saved(int64_t now_ms) { save_at_ = now_ms + cfg_.save_interval_ms; }
 
-  // The DHT node finished its first bootstrap (or a re-bootstrap).
-  void bootstrapped(int64_t now_ms);
+  // The DHT node finished its first bootstrap (or a re-bootstrap). `thin_announce`: the last
+  // announce round started before that, from the routers alone, so it may have reached only
+  // a few of the nodes closest to the infohash (nodes that store values answer get_peers
+  // with values and no nodes, which stops a lookup early): announce again now.
+  void bootstrapped(int64_t now_ms, bool thin_announce);
   // While held, announce and query rounds wait (their due times are kept).
   void hold(bool held) { held_ = held; }
   bool held() const { return held_; }
@@ -72,6 +75,7 @@ class Schedule {
   bool announcing_ = false, querying_ = false;
   bool requery_ = false;  // a query was asked for while one was running
   bool held_ = false;
+  bool reannounce_ = false;  // announce again as soon as the running round ends
   int64_t announce_at_ = INT64_MAX, query_at_ = INT64_MAX, save_at_ = INT64_MAX;
   int64_t announced_hour_ = -1;
   int announce_failures_ = 0;

@@ -347,7 +347,7 @@ void DhtPlugin::tick() {
       const Stats s = node_->stats();
       wgm::logf(host_, ctx_, WGM_LOG_INFO, "DHT bootstrapped: %zu nodes in the routing table",
                 s.routing_table_v4 + s.routing_table_v6);
-      schedule_.bootstrapped(t);
+      schedule_.bootstrapped(t, announce_round_thin_);
     }
     was_bootstrapped_ = bootstrapped;
     // After the first rounds at start, rounds wait for DHT contacts: without any they would
@@ -400,6 +400,7 @@ void DhtPlugin::start_announce_round(int64_t t, int64_t hour) {
   announce_pending_ = 0;
   announce_round_acks_ = 0;
   announce_started_ms_ = t;
+  announce_round_thin_ = !node_->is_bootstrapped();
   InfoHash cur, prev;
   if (!infohashes(cur, prev)) {
     throttled_log("infohash", WGM_LOG_ERROR, "the host gives no hourly infohash; not announcing");

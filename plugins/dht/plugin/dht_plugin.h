@@ -125,6 +125,7 @@ class DhtPlugin {
   int64_t announce_started_ms_ = 0, query_started_ms_ = 0;
   int64_t last_announce_ms_ = -1, last_query_ms_ = -1;
   bool first_announce_logged_ = false;
+  bool announce_round_thin_ = false;  // started before the node was bootstrapped
 
   std::map<uint64_t, Endpoint> exchanges_;  // ticket -> address, while in flight
   std::set<std::string> found_keys_;        // for peers_found (bounded)

@@ -98,7 +98,7 @@ TEST_F(ScheduleTest, QueryRightAfterBootstrapAndAfterOwnAnnounce) {
   s.query_finished(50, 0);
   s.announce_started(1);
   EXPECT_FALSE(s.query_due(100));
-  s.bootstrapped(100);
+  s.bootstrapped(100, false);
   EXPECT_TRUE(s.query_due(100));
   s.query_started();
   s.query_finished(150, 0);
@@ -110,7 +110,7 @@ TEST_F(ScheduleTest, QueryRightAfterBootstrapAndAfterOwnAnnounce) {
 TEST_F(ScheduleTest, RequestsDuringARunningQueryAreNotLost) {
   s.start(0);
   s.query_started();
-  s.bootstrapped(10);  // while querying
+  s.bootstrapped(10, false);  // while querying
   EXPECT_FALSE(s.query_due(10));
   s.query_finished(20, 0);
   EXPECT_TRUE(s.query_due(20));
@@ -121,13 +121,25 @@ TEST_F(ScheduleTest, BootstrapAfterAFailedAnnounceReannounces) {
   s.announce_started(1);
   s.announce_finished(10, 0);  // nobody to announce to yet
   EXPECT_FALSE(s.announce_due(20, 1));
-  s.bootstrapped(20);
+  s.bootstrapped(20, false);
   EXPECT_TRUE(s.announce_due(20, 1));
-  // ...but not after an acknowledged one.
+  // ...but not after an acknowledged one from a bootstrapped table,
   s.announce_started(1);
   s.announce_finished(30, 3);
-  s.bootstrapped(40);
+  s.bootstrapped(40, false);
   EXPECT_FALSE(s.announce_due(40, 1));
+  // ...unless that round ran on the routers alone.
+  s.bootstrapped(50, true);
+  EXPECT_TRUE(s.announce_due(50, 1));
+}
+
+TEST_F(ScheduleTest, BootstrapDuringAThinAnnounceAnnouncesAgainAfterIt) {
+  s.start(0);
+  s.announce_started(1);
+  s.bootstrapped(10, true);
+  EXPECT_FALSE(s.announce_due(10, 1));  // still running
+  s.announce_finished(20, 2);
+  EXPECT_TRUE(s.announce_due(20, 1));
 }
 
 TEST_F(ScheduleTest, NextDueNeverInThePast) {
