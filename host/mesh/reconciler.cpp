@@ -241,10 +241,10 @@ Status Reconciler::run_once() {
   }
   sync_routes(routes);
   if (keepalive_deferred_ && debounce_) {
-    // Re-check every 500 ms until each new peer has its keepalive (handshake seen or grace over).
+    // Re-check once the grace is over, until each new peer has its keepalive.
     if (!deferred_) deferred_ = std::make_unique<Timer>(loop_);
     if (!deferred_->active())
-      deferred_->start(500, 0, [this] {
+      deferred_->start(static_cast<uint64_t>(settings_.initiator_grace_ms) + 20, 0, [this] {
         Status st = run_once();
         (void)st;
       });

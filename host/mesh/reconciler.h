@@ -40,8 +40,10 @@ struct ReconcileSettings {
   // the two initiations cross and cancel, costing a 5 s REKEY_TIMEOUT (testbed.md §2). So
   // the end with the greater public key holds its keepalive back until the handshake
   // happened (or `initiator_grace_ms` passed) and answers the other's initiation instead.
+  // The grace is short: if the other end configured us earlier, its first initiation was
+  // dropped (we did not know it yet) and it only retries after 5 s, so we initiate soon.
   std::string local_pubkey;
-  int64_t initiator_grace_ms = 3000;
+  int64_t initiator_grace_ms = 300;
 };
 
 struct ReconcileStats {
