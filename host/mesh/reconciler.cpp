@@ -236,6 +236,13 @@ Status Reconciler::run_once() {
       else ++stats_.peers_added;
     }
     ++stats_.applies;
+    if (Logger::instance().enabled(LogLevel::Debug)) {
+      std::string what;
+      for (const auto& p : update->peers)
+        what += " " + std::string(p.remove ? "-" : p.update_only ? "~" : "+") + p.public_key.to_base64().substr(0, 8) +
+                (p.persistent_keepalive ? "(ka " + std::to_string(*p.persistent_keepalive) + ")" : "");
+      log_debug("reconcile", "applying:" + what);
+    }
     result = apply(*update);
     if (!result.ok()) stats_.last_error = result.message();
   }

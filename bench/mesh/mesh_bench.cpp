@@ -1,0 +1,154 @@
+// Mesh benchmark: N test hosts (network namespaces) start wgmeshd at the same moment; we
+// measure how long until every node lists every other, until every pair has a WireGuard
+// handshake, and until every ordered pair passes traffic; then the daemons' RSS, CPU and
+// underlay bytes over a quiet period. Prints a table; never a pass/fail test.
+//   usage: wgmesh-mesh-bench [--nodes 5,10,25] [--quiet-seconds 60] [--wgmeshd PATH]
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <future>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "mesh_bed.h"
+
+using namespace std::chrono;
+using namespace wgmesh::testing;
+using wgmesh::testbed::ping;
+using wgmesh::testbed::wait_until;
+
+namespace {
+
+struct Figures {
+  int n = 0;
+  double ready_ms = 0, listed_ms = 0, handshaked_ms = 0, traffic_ms = 0;
+  bool converged = false;
+  double rss_avg_kb = 0, rss_max_kb = 0, cpu_pct = 0, bytes_per_node_min = 0, wg_rss_avg_kb = 0;
+};
+
+double ms_since(steady_clock::time_point t0) {
+  return duration<double, std::milli>(steady_clock::now() - t0).count();
+}
+
+bool all_handshaked(MeshBed& m, int n) {
+  for (int i = 1; i <= n; ++i) {
+    auto r = m.rpc(i, "peers.list");
+    if (!r || !(*r)["result"].IsObject()) return false;
+    const auto& peers = (*r)["result"]["peers"];
+    if (static_cast<int>(peers.Size()) < n - 1) return false;
+    for (const auto& p : peers.GetArray())
+      if (!p.HasMember("last_handshake_unix") || p["last_handshake_unix"].GetInt64() == 0) return false;
+  }
+  return true;
+}
+
+long wireguard_go_rss_kb(MeshBed& m, int i) {
+  auto r = m.host(i).run({"sh", "-c", "for p in $(pgrep -x wireguard-go); do "
+                                      "[ \"$(readlink /proc/$p/ns/net)\" = \"$(readlink /proc/self/ns/net)\" ] && "
+                                      "awk '/VmRSS/{print $2}' /proc/$p/status; done"});
+  return std::atol(r.output.c_str());
+}
+
+Figures run(int n, int quiet_s, const std::string& wgmeshd) {
+  Figures f;
+  f.n = n;
+  MeshBed m(n, /*ipv6=*/false, wgmeshd);
+  NodeOptions o;
+  o.log_level = "info";
+  auto t0 = steady_clock::now();
+  for (int i = 1; i <= n; ++i) m.launch(i, o);
+  for (int i = 1; i <= n; ++i) m.wait_ready(i, seconds(60));
+  f.ready_ms = ms_since(t0);
+  if (!m.wait_full_mesh(seconds(60))) return f;
+  f.listed_ms = ms_since(t0);
+  if (!wait_until([&] { return all_handshaked(m, n); }, seconds(60), milliseconds(20))) return f;
+  f.handshaked_ms = ms_since(t0);
+  // Every ordered pair, one source per thread (ping is a process: the pairs run in parallel).
+  std::vector<std::string> ips(n + 1);
+  for (int i = 1; i <= n; ++i) ips[i] = m.mesh_ip(i);
+  std::vector<std::future<bool>> jobs;
+  for (int i = 1; i <= n; ++i)
+    jobs.push_back(std::async(std::launch::async, [&, i] {
+      bool ok = true;
+      for (int j = 1; j <= n; ++j)
+        if (i != j) ok = ping(m.host(i), ips[j], seconds(30)) && ok;
+      return ok;
+    }));
+  bool traffic = true;
+  for (auto& j : jobs) traffic = j.get() && traffic;
+  f.traffic_ms = ms_since(t0);
+  f.converged = traffic;
+
+  // A quiet period: nothing changes in the mesh.
+  std::vector<long long> cpu0(n + 1);
+  std::vector<uint64_t> bytes0(n + 1);
+  for (int i = 1; i <= n; ++i) {
+    cpu0[i] = m.daemon(i).cpu_ticks().value_or(0);
+    bytes0[i] = wgmesh::testbed::underlay_bytes(m.host(i)).total();
+  }
+  std::this_thread::sleep_for(seconds(quiet_s));
+  double cpu_total = 0, bytes_total = 0;
+  for (int i = 1; i <= n; ++i) {
+    cpu_total += static_cast<double>(m.daemon(i).cpu_ticks().value_or(0) - cpu0[i]);
+    bytes_total += static_cast<double>(wgmesh::testbed::underlay_bytes(m.host(i)).total() - bytes0[i]);
+    double rss = static_cast<double>(m.daemon(i).rss_kb().value_or(0));
+    f.rss_avg_kb += rss / n;
+    f.rss_max_kb = std::max(f.rss_max_kb, rss);
+    f.wg_rss_avg_kb += static_cast<double>(wireguard_go_rss_kb(m, i)) / n;
+  }
+  double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  f.cpu_pct = 100.0 * (cpu_total / n / ticks) / quiet_s;
+  f.bytes_per_node_min = bytes_total / n * 60.0 / quiet_s;
+  return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (geteuid() != 0) {
+    std::fprintf(stderr, "wgmesh-mesh-bench: needs root (network namespaces)\n");
+    return 1;
+  }
+  std::vector<int> sizes = {5, 10, 25};
+  int quiet = 60;
+  std::string wgmeshd = WGMESHD_BIN;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--nodes") {
+      sizes.clear();
+      std::stringstream ss(argv[i + 1]);
+      std::string item;
+      while (std::getline(ss, item, ',')) sizes.push_back(std::stoi(item));
+    } else if (a == "--quiet-seconds") {
+      quiet = std::stoi(argv[i + 1]);
+    } else if (a == "--wgmeshd") {
+      wgmeshd = argv[i + 1];
+    }
+  }
+  std::vector<Figures> all;
+  for (int n : sizes) {
+    std::fprintf(stderr, "running %d nodes...\n", n);
+    all.push_back(run(n, quiet, wgmeshd));
+  }
+  std::printf("\nwgmesh mesh benchmark (%s, quiet period %d s, userspace WireGuard in namespaces)\n",
+              wgmeshd.c_str(), quiet);
+  std::printf("%-6s %10s %10s %12s %12s %9s %9s %8s %12s %10s\n", "nodes", "ready_ms", "listed_ms",
+              "handshake_ms", "traffic_ms", "rss_kb", "rss_max", "cpu_%", "B/node/min", "wg-go_kb");
+  for (const auto& f : all) {
+    if (!f.converged) {
+      std::printf("%-6d did not converge (ready %.0f ms, listed %.0f ms, handshake %.0f ms)\n", f.n, f.ready_ms,
+                  f.listed_ms, f.handshaked_ms);
+      continue;
+    }
+    std::printf("%-6d %10.0f %10.0f %12.0f %12.0f %9.0f %9.0f %8.3f %12.0f %10.0f\n", f.n, f.ready_ms, f.listed_ms,
+                f.handshaked_ms, f.traffic_ms, f.rss_avg_kb, f.rss_max_kb, f.cpu_pct, f.bytes_per_node_min,
+                f.wg_rss_avg_kb);
+  }
+  std::printf("(listed: every node lists every other; handshake: every pair has a WireGuard handshake;\n"
+              " traffic: every ordered pair answered a ping; all measured from the moment the daemons were launched)\n");
+  return 0;
+}
