@@ -13,7 +13,7 @@ PACKAGES=(
   # libraries
   libsodium-dev libuv1-dev rapidjson-dev libssh2-1-dev libssl-dev
   libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libtomlplusplus-dev libcxxopts-dev
-  libsystemd-dev libqrencode-dev libgtest-dev libgmock-dev
+  libqrencode-dev libgtest-dev libgmock-dev
   # test bed: namespaces, WireGuard userspace, NAT, STUN, SSH, Redis
   iproute2 iputils-ping procps kmod nftables conntrack util-linux
   wireguard-go wireguard-tools openssh-server openssh-client coturn redis-server

@@ -5,12 +5,12 @@
 #include <rapidjson/writer.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <systemd/sd-daemon.h>
 
 #include <chrono>
 #include <filesystem>
 
 #include "common/atomic_file.h"
+#include "daemon/service_notify.h"
 #include "runtime/logger.h"
 #include "runtime/reload_file.h"
 
@@ -226,11 +226,11 @@ int Daemon::run() {
     reload();
   });
   ::signal(SIGPIPE, SIG_IGN);
-  sd_notify(0, "READY=1\nSTATUS=running");
+  notify_service_manager("READY=1\nSTATUS=running");
   log_info("daemon", "running");
   loop_.run();
 
-  sd_notify(0, "STOPPING=1");
+  notify_service_manager("STOPPING=1");
   plugins_->stop_all();
   plugins_->unload_all();
   if (mesh_) mesh_->stop();

@@ -1,6 +1,9 @@
 // The host function table as a plugin sees it, driven directly (no .so).
 #include <gtest/gtest.h>
 #include <arpa/inet.h>
+#include <unistd.h>
+
+#include <cstring>
 #include <netinet/in.h>
 
 #include "runtime/plugin_context.h"
@@ -78,4 +81,26 @@ TEST(HostTable, TimersFireAndStop) {
   int at_stop = fired;
   h.loop.run_until([] { return false; }, 30);
   EXPECT_EQ(fired, at_stop);
+}
+
+#include <sys/un.h>
+
+#include "daemon/service_notify.h"
+
+TEST(ServiceNotify, SendsTheStateToNotifySocket) {
+  std::string path = ::testing::TempDir() + "/notify-" + std::to_string(getpid());
+  int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  setenv("NOTIFY_SOCKET", path.c_str(), 1);
+  EXPECT_TRUE(notify_service_manager("READY=1\nSTATUS=running"));
+  char buf[64] = {0};
+  ssize_t n = recv(fd, buf, sizeof buf - 1, MSG_DONTWAIT);
+  EXPECT_EQ(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0), "READY=1\nSTATUS=running");
+  unsetenv("NOTIFY_SOCKET");
+  EXPECT_FALSE(notify_service_manager("READY=1")) << "not under systemd: nothing to tell";
+  close(fd);
+  unlink(path.c_str());
 }
