@@ -12,6 +12,7 @@ int cmd_version();
 int cmd_init(const Args& args);
 int cmd_status(const Args& args);
 int cmd_join(const Args& args);
+int cmd_peers(const Args& args);
 
 // The version line printed by `wgmesh version`, `--version` and `-v`.
 std::string version_line();

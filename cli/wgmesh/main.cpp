@@ -18,6 +18,10 @@ void print_help() {
       "  wgmesh init --secret                 Generate a new mesh secret\n"
       "  wgmesh status --secret <SECRET> [--interface IF] [--json] [--mesh-subnet CIDR]\n"
       "                                       Show the parameters derived from a secret\n\n"
+      "Query a running daemon (over its RPC socket; WGMESH_SOCKET overrides the path):\n"
+      "  wgmesh peers list                    List all active peers\n"
+      "  wgmesh peers count                   Show peer statistics\n"
+      "  wgmesh peers get <pubkey>            Get specific peer details\n\n"
       "Other:\n"
       "  wgmesh version | --version | -v      Print the version\n",
       version_line().c_str());
@@ -39,6 +43,7 @@ int main(int argc, char** argv) {
   if (sub == "init") return cmd_init(rest);
   if (sub == "status") return cmd_status(rest);
   if (sub == "join") return cmd_join(rest);
+  if (sub == "peers") return cmd_peers(rest);
   if (sub == "help" || sub == "-h" || sub == "--help") {
     print_help();
     return 0;
