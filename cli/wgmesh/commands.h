@@ -13,6 +13,7 @@ int cmd_init(const Args& args);
 int cmd_status(const Args& args);
 int cmd_join(const Args& args);
 int cmd_peers(const Args& args);
+int cmd_qr(const Args& args);
 
 // The version line printed by `wgmesh version`, `--version` and `-v`.
 std::string version_line();

@@ -17,7 +17,8 @@ void print_help() {
       "                                       Run a mesh node in the foreground\n"
       "  wgmesh init --secret                 Generate a new mesh secret\n"
       "  wgmesh status --secret <SECRET> [--interface IF] [--json] [--mesh-subnet CIDR]\n"
-      "                                       Show the parameters derived from a secret\n\n"
+      "                                       Show the parameters derived from a secret\n"
+      "  wgmesh qr --secret <SECRET>          Show the secret URI as a QR code\n\n"
       "Query a running daemon (over its RPC socket; WGMESH_SOCKET overrides the path):\n"
       "  wgmesh peers list                    List all active peers\n"
       "  wgmesh peers count                   Show peer statistics\n"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   if (sub == "status") return cmd_status(rest);
   if (sub == "join") return cmd_join(rest);
   if (sub == "peers") return cmd_peers(rest);
+  if (sub == "qr") return cmd_qr(rest);
   if (sub == "help" || sub == "-h" || sub == "--help") {
     print_help();
     return 0;
