@@ -18,7 +18,9 @@ void print_help() {
       "  wgmesh init --secret                 Generate a new mesh secret\n"
       "  wgmesh status --secret <SECRET> [--interface IF] [--json] [--mesh-subnet CIDR]\n"
       "                                       Show the parameters derived from a secret\n"
-      "  wgmesh qr --secret <SECRET>          Show the secret URI as a QR code\n\n"
+      "  wgmesh qr --secret <SECRET>          Show the secret URI as a QR code\n"
+      "  wgmesh rotate-secret --current <SECRET> [--new <SECRET>] [--grace 24h]\n"
+      "                                       Signed rotation announcement for a new secret\n\n"
       "Query a running daemon (over its RPC socket; WGMESH_SOCKET overrides the path):\n"
       "  wgmesh peers list                    List all active peers\n"
       "  wgmesh peers count                   Show peer statistics\n"
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
   if (sub == "join") return cmd_join(rest);
   if (sub == "peers") return cmd_peers(rest);
   if (sub == "qr") return cmd_qr(rest);
+  if (sub == "rotate-secret") return cmd_rotate_secret(rest);
   if (sub == "help" || sub == "-h" || sub == "--help") {
     print_help();
     return 0;
