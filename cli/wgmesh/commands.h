@@ -14,6 +14,8 @@ int cmd_status(const Args& args);
 int cmd_join(const Args& args);
 int cmd_peers(const Args& args);
 int cmd_qr(const Args& args);
+int cmd_install_service(const Args& args);
+int cmd_uninstall_service(const Args& args);
 int cmd_rotate_secret(const Args& args);
 
 // The version line printed by `wgmesh version`, `--version` and `-v`.

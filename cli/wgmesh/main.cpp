@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "service_paths.h"
 
 using namespace wgmesh::cli;
 
@@ -20,14 +21,18 @@ void print_help() {
       "                                       Show the parameters derived from a secret\n"
       "  wgmesh qr --secret <SECRET>          Show the secret URI as a QR code\n"
       "  wgmesh rotate-secret --current <SECRET> [--new <SECRET>] [--grace 24h]\n"
-      "                                       Signed rotation announcement for a new secret\n\n"
+      "                                       Signed rotation announcement for a new secret\n"
+      "  wgmesh install-service --secret <SECRET> [join feature flags]\n"
+      "                                       Install and (re)start the systemd service\n"
+      "  wgmesh uninstall-service             Stop and remove the systemd service\n\n"
       "Query a running daemon (over its RPC socket; WGMESH_SOCKET overrides the path):\n"
       "  wgmesh peers list                    List all active peers\n"
       "  wgmesh peers count                   Show peer statistics\n"
       "  wgmesh peers get <pubkey>            Get specific peer details\n\n"
       "Other:\n"
-      "  wgmesh version | --version | -v      Print the version\n",
-      version_line().c_str());
+      "  wgmesh version | --version | -v      Print the version\n\n"
+      "%s",
+      version_line().c_str(), service_paths_help());
 }
 }  // namespace
 
@@ -48,6 +53,8 @@ int main(int argc, char** argv) {
   if (sub == "join") return cmd_join(rest);
   if (sub == "peers") return cmd_peers(rest);
   if (sub == "qr") return cmd_qr(rest);
+  if (sub == "install-service") return cmd_install_service(rest);
+  if (sub == "uninstall-service") return cmd_uninstall_service(rest);
   if (sub == "rotate-secret") return cmd_rotate_secret(rest);
   if (sub == "help" || sub == "-h" || sub == "--help") {
     print_help();
