@@ -14,6 +14,7 @@ int cmd_status(const Args& args);
 int cmd_join(const Args& args);
 int cmd_peers(const Args& args);
 int cmd_qr(const Args& args);
+int cmd_test_peer(const Args& args);
 int cmd_install_service(const Args& args);
 int cmd_uninstall_service(const Args& args);
 int cmd_rotate_secret(const Args& args);

@@ -20,6 +20,8 @@ void print_help() {
       "  wgmesh status --secret <SECRET> [--interface IF] [--json] [--mesh-subnet CIDR]\n"
       "                                       Show the parameters derived from a secret\n"
       "  wgmesh qr --secret <SECRET>          Show the secret URI as a QR code\n"
+      "  wgmesh test-peer --secret <SECRET> --peer <IP:PORT> [--port N]\n"
+      "                                       One authenticated exchange with a node\n"
       "  wgmesh rotate-secret --current <SECRET> [--new <SECRET>] [--grace 24h]\n"
       "                                       Signed rotation announcement for a new secret\n"
       "  wgmesh install-service --secret <SECRET> [join feature flags]\n"
@@ -53,6 +55,7 @@ int main(int argc, char** argv) {
   if (sub == "join") return cmd_join(rest);
   if (sub == "peers") return cmd_peers(rest);
   if (sub == "qr") return cmd_qr(rest);
+  if (sub == "test-peer") return cmd_test_peer(rest);
   if (sub == "install-service") return cmd_install_service(rest);
   if (sub == "uninstall-service") return cmd_uninstall_service(rest);
   if (sub == "rotate-secret") return cmd_rotate_secret(rest);
