@@ -5,8 +5,9 @@
 
 namespace wgmesh::cli {
 
-// Trimmed output of `systemctl is-active <unit>`; "inactive" when that fails or systemd is
-// absent (as the original does). The unit name can be overridden by WGMESH_SERVICE_UNIT.
+// Trimmed output of `systemctl is-active` for wgmesh.service (what install-service installs)
+// or wgmeshd.service (the packaged unit); "inactive" when that fails or systemd is absent (as
+// the original does). WGMESH_SERVICE_UNIT names another unit to ask about.
 std::string service_status();
 
 }  // namespace wgmesh::cli
