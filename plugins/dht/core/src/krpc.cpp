@@ -1,5 +1,6 @@
 #include "wgmesh/dht/krpc.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace wgmesh::dht {
@@ -57,8 +58,10 @@ bool read_id(const bc::Value& dict, const char* key, NodeId& out) {
 
 bool parse_nodes(const std::string& blob, size_t record, size_t max, std::vector<NodeInfo>& out) {
   if (blob.size() % record != 0) return false;
-  const size_t n = blob.size() / record;
-  if (n > max) return false;
+  // More records than we want is not an error: the npm bittorrent-dht, for one, answers
+  // with every node it knows that is close enough (70 and more in a big swarm). The first
+  // `max` are kept, like the values of a get_peers reply.
+  const size_t n = std::min(blob.size() / record, max);
   auto b = bytes_of(blob);
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
