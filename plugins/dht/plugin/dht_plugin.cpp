@@ -19,6 +19,7 @@ constexpr const char* kLabel = "dht";
 constexpr int kDhtRank = 70;                   // discovery.md §2.5
 constexpr uint32_t kExchangeTimeoutMs = 4000;  // the original's exchange timeout (§4.3)
 constexpr int64_t kSaveIntervalMs = 5 * 60 * 1000;
+constexpr size_t kMaxDatagram = 8192;
 constexpr int64_t kMetricsIntervalMs = 1000;
 // The timer never sleeps longer than this: the hour change is computed from the wall clock,
 // which can jump (NTP, suspend), and must still be noticed promptly.
@@ -182,6 +183,10 @@ int DhtPlugin::open_sockets() {
 
 void DhtPlugin::create_node() {
   DhtConfig cfg;
+  // Replies from other implementations can exceed the core's 2 KB default (npm
+  // bittorrent-dht sends 70+ nodes, ~1.9 KB, and IPv6 doubles that); decoding stays bounded
+  // by the item limits, so only the read buffer grows.
+  cfg.max_datagram = kMaxDatagram;
   cfg.ipv4 = static_cast<bool>(sock4_);
   cfg.ipv6 = static_cast<bool>(sock6_);
   cfg.bootstrap = numeric_endpoints(config_.bootstrap);

@@ -92,6 +92,21 @@ TEST(DhtNodeExtensions, StatsCarryTheTableFootprint) {
   EXPECT_TRUE(node.external_addresses().empty());
 }
 
+// npm bittorrent-dht answers find_node with every close node it has (70+ in a big swarm):
+// the reply is used, with the first max_nodes records.
+TEST(Krpc, MoreNodesThanTheLimitAreTruncatedNotRejected) {
+  plugin::test::SeededRandom rng;
+  Message r = make_response("aa", NodeId::random(rng));
+  for (uint8_t i = 0; i < 70; ++i)
+    r.response.nodes.push_back({NodeId::random(rng), ep4(10, 0, 1, i, 6881)});
+  const std::string wire = encode_message(r);
+  EXPECT_GT(wire.size(), 1800u);
+  Decoded d = decode_message({reinterpret_cast<const uint8_t*>(wire.data()), wire.size()});
+  ASSERT_TRUE(d.ok()) << d.failure.reason;
+  ASSERT_EQ(d.message->response.nodes.size(), DecodeLimits{}.max_nodes);
+  EXPECT_EQ(d.message->response.nodes.front(), r.response.nodes.front());
+}
+
 TEST(NodesFile, OverlappingSavesDoNotTearEachOther) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("dht-nodes-" + std::to_string(::getpid()));
