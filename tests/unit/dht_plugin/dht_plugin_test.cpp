@@ -444,7 +444,7 @@ TEST_F(DhtPlugin, MalformedAndOversizedInputIsDroppedAndCounted) {
   const uint16_t port = static_cast<uint16_t>(p->stat("port_v4"));
   router.send_raw("garbage", "10.0.0.1", port);
   router.send_raw("d1:ad2:id20:", "10.0.0.1", port);
-  router.send_raw("d1:t2:aa1:y1:qe", "10.0.0.1", port);  // a query without method
+  router.send_raw("d1:t2:aa1:y1:qe", "10.0.0.1", port);       // a query without method
   router.send_raw(std::string(9000, 'x'), "10.0.0.1", port);  // over the plugin's 8 KB
   router.send_raw("d1:ad2:idi5ee1:q4:ping1:t2:bb1:y1:qe", "10.0.0.1", port);  // wrong type
   run(2000);
