@@ -203,10 +203,11 @@ void HealthMonitor::tick() {
     Session* s = nullptr;
     if (auto it = sessions_.find(peer->pubkey); it != sessions_.end()) s = it->second.get();
     if (s && s->awaiting && now - s->sent_ms > static_cast<int64_t>(settings_.probe_timeout_ms)) {
-      sessions_.erase(peer->pubkey);
+      const std::string key = peer->pubkey;  // `peer` dies if this failure evicts it
+      sessions_.erase(key);
       s = nullptr;
-      on_probe_result(peer->pubkey, false, 0);
-      if (!store_.get(peer->pubkey)) continue;  // evicted
+      on_probe_result(key, false, 0);
+      if (!store_.get(key)) continue;  // evicted
       probe(*peer);  // the next attempt starts at once: a dead peer is gone in seconds
       continue;
     }
@@ -315,7 +316,7 @@ void HealthMonitor::probe(const PeerRecord& peer) {
   metrics_.add("health.probes_sent");
 }
 
-void HealthMonitor::on_probe_result(const std::string& pubkey, bool ok, double rtt_ms) {
+void HealthMonitor::on_probe_result(std::string pubkey, bool ok, double rtt_ms) {
   PeerHealth& h = peers_[pubkey];
   if (ok) {
     metrics_.add("health.probes_ok");
@@ -334,7 +335,7 @@ void HealthMonitor::on_probe_result(const std::string& pubkey, bool ok, double r
   if (h.failures >= settings_.fail_limit) evict(pubkey);
 }
 
-void HealthMonitor::evict(const std::string& pubkey) {
+void HealthMonitor::evict(std::string pubkey) {
   log_info("health", "evicting unresponsive peer " + pubkey.substr(0, 16) + "... (" +
                          std::to_string(peers_[pubkey].failures) + " failed probes)");
   metrics_.add("health.evictions");

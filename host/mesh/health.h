@@ -62,8 +62,9 @@ class HealthMonitor {
   void tick();
   void schedule(uint64_t delay_ms);
   void probe(const PeerRecord& peer);
-  void on_probe_result(const std::string& pubkey, bool ok, double rtt_ms);
-  void evict(const std::string& pubkey);
+  // By value: callers pass keys owned by records that eviction deletes.
+  void on_probe_result(std::string pubkey, bool ok, double rtt_ms);
+  void evict(std::string pubkey);
   void accept_ready(int listen_fd);
 
   EventLoop& loop_;

@@ -258,7 +258,9 @@ Status PeerStore::update(const PeerReport& report, const std::string& label) {
   return {};
 }
 
-bool PeerStore::remove(const std::string& pubkey, bool tombstone) {
+bool PeerStore::remove(const std::string& pubkey_ref, bool tombstone) {
+  // Copy first: callers often pass a reference to the record's own key, erased below.
+  const std::string pubkey = pubkey_ref;
   auto it = peers_.find(pubkey);
   if (tombstone) tombstones_[pubkey] = clock_() + limits_.tombstone_ms;
   if (it == peers_.end()) return false;
