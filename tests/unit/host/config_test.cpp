@@ -113,3 +113,10 @@ TEST(Config, SecretResolutionOrder) {
   unsetenv("WGMESH_SECRET_FILE");
   std::remove(path.c_str());
 }
+
+TEST(Config, ShippedExampleParses) {
+  auto c = load_config_file(WGMESH_EXAMPLE_CONFIG);
+  ASSERT_TRUE(c.ok()) << c.message();
+  EXPECT_EQ(c->node.interface, "wg0");
+  EXPECT_EQ(c->plugins.enable, (std::vector<std::string>{"lan-multicast", "dht", "rpc"}));
+}
