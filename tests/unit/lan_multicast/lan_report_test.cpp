@@ -48,7 +48,7 @@ TEST(LanReport, EveryFieldCopiedInOrder) {
                   R"(","hostname":"h","mesh_ip":"10.42.0.9","mesh_ipv6":"fd42::9",)"
                   R"("wg_endpoint":"203.0.113.5:51999","introducer":true,)"
                   R"("routable_networks":["192.168.7.0/24","10.9.0.0/16"],"timestamp":1,)"
-                  R"("known_peers":[{"wg_pubkey":"x","mesh_ip":"1.1.1.1","wg_endpoint":""}],)"
+                  R"("known_peers":[{"wg_pubkey":"x","mesh_ip":"192.0.2.1","wg_endpoint":""}],)"
                   R"("nat_type":"cone"})");
   EXPECT_EQ(r.json,
             std::string(R"({"wg_pubkey":")") + kKey +
