@@ -3,6 +3,7 @@
 #include <string>
 
 #include "commands.h"
+#include "flag_exit.h"
 #include "go_flags.h"
 #include "keys/secret.h"
 
@@ -12,16 +13,7 @@ int cmd_init(const Args& args) {
   bool secret = false;
   GoFlagSet flags("init");
   flags.add_bool("secret", &secret, "Generate a new mesh secret");
-  switch (flags.parse(args)) {
-    case GoFlagSet::Outcome::Help:
-      std::fputs(flags.message().c_str(), stderr);
-      return 0;
-    case GoFlagSet::Outcome::Error:
-      std::fputs(flags.message().c_str(), stderr);
-      return 2;
-    case GoFlagSet::Outcome::Ok:
-      break;
-  }
+  if (auto exit_code = parse_flags_or_exit(flags, args)) return *exit_code;
   if (!secret) {
     std::fputs(flags.usage().c_str(), stderr);
     return 1;

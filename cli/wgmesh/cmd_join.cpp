@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "daemon/daemon.h"
 #include "daemon/mesh_factory.h"
+#include "flag_exit.h"
 #include "go_flags.h"
 #include "runtime/logger.h"
 
@@ -62,16 +63,7 @@ int cmd_join(const Args& args) {
   flags.add_string("metrics", &metrics, "Accepted for compatibility; not implemented");
   flags.add_string("account", &account, "Accepted for compatibility; not implemented");
   flags.add_string("referral", &referral, "Accepted for compatibility; not implemented");
-  switch (flags.parse(args)) {
-    case GoFlagSet::Outcome::Help:
-      std::fputs(flags.message().c_str(), stderr);
-      return 0;
-    case GoFlagSet::Outcome::Error:
-      std::fputs(flags.message().c_str(), stderr);
-      return 2;
-    case GoFlagSet::Outcome::Ok:
-      break;
-  }
+  if (auto exit_code = parse_flags_or_exit(flags, args)) return *exit_code;
 
   Config config;
   config.source = "<command line>";

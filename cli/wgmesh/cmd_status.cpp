@@ -7,6 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "commands.h"
+#include "flag_exit.h"
 #include "go_flags.h"
 #include "keys/derived_keys.h"
 #include "keys/mesh_address.h"
@@ -23,16 +24,7 @@ int cmd_status(const Args& args) {
   flags.add_string("interface", &interface, "WireGuard interface name");
   flags.add_bool("json", &json, "Print JSON");
   flags.add_string("mesh-subnet", &mesh_subnet, "Custom IPv4 mesh subnet (CIDR)");
-  switch (flags.parse(args)) {
-    case GoFlagSet::Outcome::Help:
-      std::fputs(flags.message().c_str(), stderr);
-      return 0;
-    case GoFlagSet::Outcome::Error:
-      std::fputs(flags.message().c_str(), stderr);
-      return 2;
-    case GoFlagSet::Outcome::Ok:
-      break;
-  }
+  if (auto exit_code = parse_flags_or_exit(flags, args)) return *exit_code;
   if (secret_input.empty()) {
     std::fputs("Error: --secret is required\nUsage: wgmesh status --secret <SECRET>\n", stderr);
     return 1;
