@@ -4,6 +4,10 @@
 #include "harness/netns_ops.h"
 #include "harness/subprocess.h"
 
+#include <unistd.h>
+
+#include <stdexcept>
+
 namespace wgmesh::testbed {
 namespace {
 
@@ -17,6 +21,18 @@ void ip_batch(const std::string& netns, const std::string& batch) {
 
 std::string switch_port(const HostInfo& host) { return "p" + std::to_string(host.index); }
 std::string router_port(const RouterInfo& router) { return "r" + std::to_string(router.host); }
+
+// With accept_dad = 0 the kernel still adds the link-local address as "tentative" and clears
+// the flag from a work queue a moment later; on a loaded machine that moment is visible. The
+// bed promises usable IPv6 when it returns, so wait for the flag to go (bounded: ~5 s).
+void wait_until_no_tentative_addresses(const std::string& netns) {
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    RunResult r = run_command({"ip", "-n", netns, "-6", "addr", "show", "dev", "eth0", "tentative"});
+    if (r.ok() && r.output.find("inet6") == std::string::npos) return;
+    usleep(10'000);
+  }
+  throw std::runtime_error("IPv6 addresses in " + netns + " stay tentative");
+}
 
 }  // namespace
 
@@ -87,6 +103,11 @@ void build_bed(const BedLayout& layout) {
     // route: nothing can leave the bed.
     if (h.behind_nat()) batch += "route add default via " + h.gateway + "\n";
     ip_batch(h.netns, batch);
+  }
+  if (layout.ipv6) {
+    for (const auto& h : layout.hosts) {
+      if (!h.ipv6.empty()) wait_until_no_tentative_addresses(h.netns);
+    }
   }
 }
 
