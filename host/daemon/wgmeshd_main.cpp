@@ -1,6 +1,5 @@
 // wgmeshd: the wgmesh host daemon. Runs in the foreground (systemd Type=notify friendly).
 #include <cstdio>
-#include <iostream>
 
 #include <cxxopts.hpp>
 
@@ -35,7 +34,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (args.count("help")) {
-    std::cout << options.help() << std::endl;
+    std::fputs(options.help().c_str(), stdout);
     return 0;
   }
   if (args.count("version")) {

@@ -1,6 +1,5 @@
 #include "keys/primitives.h"
 
-#include <openssl/evp.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include <memory>
 
 #include "keys/init.h"
+#include "keys/openssl_loader.h"
 
 namespace wgmesh::keys {
 
@@ -16,9 +16,12 @@ namespace {
 constexpr char kGcmAuthFailed[] = "cipher: message authentication failed";
 
 struct EvpCtxDeleter {
-  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+  const OpenSslGcm* ssl;
+  void operator()(EVP_CIPHER_CTX* ctx) const { ssl->ctx_free(ctx); }
 };
 using EvpCtx = std::unique_ptr<EVP_CIPHER_CTX, EvpCtxDeleter>;
+constexpr char kNoOpenSsl[] =
+    "AES-256-GCM needs libcrypto.so.3 (OpenSSL 3) on a CPU without AES-NI, and it cannot be loaded";
 
 // Wipes a libsodium HMAC state (it holds key-derived material) when leaving scope.
 struct HmacState {
@@ -39,22 +42,24 @@ const uint8_t* nonnull(ByteView bytes) {
 
 Result<Bytes> seal_openssl(const Key32& key, const GcmNonce& nonce, ByteView plaintext) {
   if (plaintext.size() > static_cast<size_t>(INT_MAX)) return Error{"plaintext too large"};
-  EvpCtx ctx(EVP_CIPHER_CTX_new());
+  const OpenSslGcm* ssl = openssl_gcm();
+  if (!ssl) return Error{kNoOpenSsl};
+  EvpCtx ctx(ssl->ctx_new(), EvpCtxDeleter{ssl});
   if (!ctx) return Error{"failed to create cipher context"};
   Bytes out(plaintext.size() + kGcmTagSize);
   int len = 0;
-  if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kGcmNonceSize, nullptr) != 1 ||
-      EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.data(), nonce.data()) != 1) {
+  if (ssl->encrypt_init(ctx.get(), ssl->aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+      ssl->ctx_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kGcmNonceSize, nullptr) != 1 ||
+      ssl->encrypt_init(ctx.get(), nullptr, nullptr, key.data(), nonce.data()) != 1) {
     return Error{"failed to initialise AES-256-GCM"};
   }
-  if (!plaintext.empty() && EVP_EncryptUpdate(ctx.get(), out.data(), &len, plaintext.data(),
+  if (!plaintext.empty() && ssl->encrypt_update(ctx.get(), out.data(), &len, plaintext.data(),
                                               static_cast<int>(plaintext.size())) != 1) {
     return Error{"AES-256-GCM encryption failed"};
   }
   int final_len = 0;
-  if (EVP_EncryptFinal_ex(ctx.get(), out.data() + len, &final_len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kGcmTagSize,
+  if (ssl->encrypt_final(ctx.get(), out.data() + len, &final_len) != 1 ||
+      ssl->ctx_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kGcmTagSize,
                           out.data() + plaintext.size()) != 1) {
     return Error{"AES-256-GCM encryption failed"};
   }
@@ -64,26 +69,28 @@ Result<Bytes> seal_openssl(const Key32& key, const GcmNonce& nonce, ByteView pla
 Result<SecureBytes> open_openssl(const Key32& key, const GcmNonce& nonce, ByteView sealed) {
   const size_t text_len = sealed.size() - kGcmTagSize;
   if (text_len > static_cast<size_t>(INT_MAX)) return Error{kGcmAuthFailed};
-  EvpCtx ctx(EVP_CIPHER_CTX_new());
+  const OpenSslGcm* ssl = openssl_gcm();
+  if (!ssl) return Error{kNoOpenSsl};
+  EvpCtx ctx(ssl->ctx_new(), EvpCtxDeleter{ssl});
   if (!ctx) return Error{"failed to create cipher context"};
   SecureBytes out(text_len);
   // OpenSSL requires a tag buffer it may write to; copy the received tag.
   std::array<uint8_t, kGcmTagSize> tag;
   std::copy(sealed.end() - kGcmTagSize, sealed.end(), tag.begin());
   int len = 0;
-  if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kGcmNonceSize, nullptr) != 1 ||
-      EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key.data(), nonce.data()) != 1) {
+  if (ssl->decrypt_init(ctx.get(), ssl->aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+      ssl->ctx_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kGcmNonceSize, nullptr) != 1 ||
+      ssl->decrypt_init(ctx.get(), nullptr, nullptr, key.data(), nonce.data()) != 1) {
     return Error{"failed to initialise AES-256-GCM"};
   }
-  if (text_len > 0 && EVP_DecryptUpdate(ctx.get(), out.data(), &len, sealed.data(),
+  if (text_len > 0 && ssl->decrypt_update(ctx.get(), out.data(), &len, sealed.data(),
                                         static_cast<int>(text_len)) != 1) {
     return Error{kGcmAuthFailed};
   }
   int final_len = 0;
   uint8_t scratch[kGcmTagSize];
-  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kGcmTagSize, tag.data()) != 1 ||
-      EVP_DecryptFinal_ex(ctx.get(), text_len > 0 ? out.data() + len : scratch, &final_len) != 1) {
+  if (ssl->ctx_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kGcmTagSize, tag.data()) != 1 ||
+      ssl->decrypt_final(ctx.get(), text_len > 0 ? out.data() + len : scratch, &final_len) != 1) {
     return Error{kGcmAuthFailed};  // `out` is wiped when it goes out of scope
   }
   return out;
