@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <future>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -27,7 +28,7 @@ struct Figures {
   int n = 0;
   double ready_ms = 0, listed_ms = 0, handshaked_ms = 0, traffic_ms = 0;
   bool converged = false;
-  double rss_avg_kb = 0, rss_max_kb = 0, cpu_pct = 0, bytes_per_node_min = 0, wg_rss_avg_kb = 0;
+  double rss_avg_kb = 0, rss_max_kb = 0, anon_avg_kb = 0, pss_avg_kb = 0, cpu_pct = 0, bytes_per_node_min = 0, wg_rss_avg_kb = 0;
 };
 
 double ms_since(steady_clock::time_point t0) {
@@ -44,6 +45,17 @@ bool all_handshaked(MeshBed& m, int n) {
       if (!p.HasMember("last_handshake_unix") || p["last_handshake_unix"].GetInt64() == 0) return false;
   }
   return true;
+}
+
+// One "<Field>: N kB" value of /proc/<pid>/smaps_rollup. RSS counts every shared library page
+// the process touched (libc, libstdc++ — shared with every other process); PSS divides shared
+// pages among their users and Anonymous is the daemon's own memory.
+long smaps_rollup_kb(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
+  return 0;
 }
 
 long wireguard_go_rss_kb(MeshBed& m, int i) {
@@ -98,6 +110,8 @@ Figures run(int n, int quiet_s, const std::string& wgmeshd) {
     double rss = static_cast<double>(m.daemon(i).rss_kb().value_or(0));
     f.rss_avg_kb += rss / n;
     f.rss_max_kb = std::max(f.rss_max_kb, rss);
+    f.anon_avg_kb += static_cast<double>(smaps_rollup_kb(m.daemon(i).pid(), "Anonymous")) / n;
+    f.pss_avg_kb += static_cast<double>(smaps_rollup_kb(m.daemon(i).pid(), "Pss")) / n;
     f.wg_rss_avg_kb += static_cast<double>(wireguard_go_rss_kb(m, i)) / n;
   }
   double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
@@ -116,8 +130,13 @@ int main(int argc, char** argv) {
   std::vector<int> sizes = {5, 10, 25};
   int quiet = 60;
   std::string wgmeshd = WGMESHD_BIN;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
     std::string a = argv[i];
+    if (a == "--help" || a == "-h" || i + 1 >= argc) {
+      std::fprintf(a == "--help" || a == "-h" ? stdout : stderr,
+                   "usage: wgmesh-mesh-bench [--nodes 5,10,25] [--quiet-seconds 60] [--wgmeshd PATH]\n");
+      return a == "--help" || a == "-h" ? 0 : 2;
+    }
     if (a == "--nodes") {
       sizes.clear();
       std::stringstream ss(argv[i + 1]);
@@ -127,6 +146,9 @@ int main(int argc, char** argv) {
       quiet = std::stoi(argv[i + 1]);
     } else if (a == "--wgmeshd") {
       wgmeshd = argv[i + 1];
+    } else {
+      std::fprintf(stderr, "wgmesh-mesh-bench: unknown option %s\n", a.c_str());
+      return 2;
     }
   }
   std::vector<Figures> all;
@@ -136,17 +158,18 @@ int main(int argc, char** argv) {
   }
   std::printf("\nwgmesh mesh benchmark (%s, quiet period %d s, userspace WireGuard in namespaces)\n",
               wgmeshd.c_str(), quiet);
-  std::printf("%-6s %10s %10s %12s %12s %9s %9s %8s %12s %10s\n", "nodes", "ready_ms", "listed_ms",
-              "handshake_ms", "traffic_ms", "rss_kb", "rss_max", "cpu_%", "B/node/min", "wg-go_kb");
+  std::printf("%-6s %10s %10s %12s %12s %9s %9s %8s %8s %8s %12s %10s\n", "nodes", "ready_ms", "listed_ms",
+              "handshake_ms", "traffic_ms", "rss_kb", "rss_max", "pss_kb", "anon_kb", "cpu_%", "B/node/min",
+              "wg-go_kb");
   for (const auto& f : all) {
     if (!f.converged) {
       std::printf("%-6d did not converge (ready %.0f ms, listed %.0f ms, handshake %.0f ms)\n", f.n, f.ready_ms,
                   f.listed_ms, f.handshaked_ms);
       continue;
     }
-    std::printf("%-6d %10.0f %10.0f %12.0f %12.0f %9.0f %9.0f %8.3f %12.0f %10.0f\n", f.n, f.ready_ms, f.listed_ms,
-                f.handshaked_ms, f.traffic_ms, f.rss_avg_kb, f.rss_max_kb, f.cpu_pct, f.bytes_per_node_min,
-                f.wg_rss_avg_kb);
+    std::printf("%-6d %10.0f %10.0f %12.0f %12.0f %9.0f %9.0f %8.0f %8.0f %8.3f %12.0f %10.0f\n", f.n, f.ready_ms,
+                f.listed_ms, f.handshaked_ms, f.traffic_ms, f.rss_avg_kb, f.rss_max_kb, f.pss_avg_kb, f.anon_avg_kb,
+                f.cpu_pct, f.bytes_per_node_min, f.wg_rss_avg_kb);
   }
   std::printf("(listed: every node lists every other; handshake: every pair has a WireGuard handshake;\n"
               " traffic: every ordered pair answered a ping; all measured from the moment the daemons were launched)\n");
