@@ -1,6 +1,7 @@
 #include "wireguard/diff.h"
 
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -107,6 +108,69 @@ Result<DeviceUpdate> compute_update(const DeviceState& actual, const DesiredDevi
     }
   }
   return update;
+}
+
+void apply_update_to_state(DeviceState& state, const DeviceUpdate& update) {
+  if (update.private_key) {
+    if (update.private_key->is_zero()) {
+      state.private_key.reset();
+      state.public_key.reset();
+    } else {
+      state.private_key = update.private_key->clamped();
+      state.public_key = state.private_key->public_key();
+    }
+  }
+  if (update.listen_port && *update.listen_port != 0) state.listen_port = *update.listen_port;
+  if (update.fwmark) state.fwmark = *update.fwmark;
+
+  std::unordered_map<Key, size_t, KeyHash> index;
+  index.reserve(state.peers.size());
+  for (size_t i = 0; i < state.peers.size(); ++i) index.emplace(state.peers[i].public_key, i);
+  std::vector<bool> keep(state.peers.size(), !update.replace_peers);
+  // WireGuard gives each prefix to one peer: adding it to one takes it from any other.
+  std::map<IpPrefix, size_t> owner;  // canonical prefix -> peer index (may be stale: harmless)
+  for (size_t i = 0; i < state.peers.size(); ++i)
+    for (const auto& q : state.peers[i].allowed_ips) owner[q.canonical()] = i;
+
+  for (const auto& pc : update.peers) {
+    auto it = index.find(pc.public_key);
+    if (pc.remove) {
+      if (it != index.end()) keep[it->second] = false;
+      continue;
+    }
+    if (it == index.end()) {
+      if (pc.update_only) continue;  // WireGuard ignores it too
+      PeerState fresh;
+      fresh.public_key = pc.public_key;
+      it = index.emplace(pc.public_key, state.peers.size()).first;
+      state.peers.push_back(std::move(fresh));
+      keep.push_back(true);
+    }
+    const size_t self = it->second;
+    keep[self] = true;
+    PeerState& peer = state.peers[self];
+    if (pc.preshared_key) peer.preshared_key = normalised_psk(pc.preshared_key);
+    if (pc.endpoint) peer.endpoint = pc.endpoint;
+    if (pc.persistent_keepalive) peer.persistent_keepalive = *pc.persistent_keepalive;
+    if (pc.replace_allowed_ips) peer.allowed_ips.clear();
+    if (pc.allowed_ips.empty()) continue;
+    for (const auto& prefix : pc.allowed_ips) {
+      const IpPrefix c = prefix.canonical();
+      auto [slot, fresh_prefix] = owner.try_emplace(c, self);
+      if (!fresh_prefix && slot->second != self) {
+        std::erase_if(state.peers[slot->second].allowed_ips,
+                      [&](const IpPrefix& q) { return q.canonical() == c; });
+        slot->second = self;
+      }
+    }
+    peer.allowed_ips.insert(peer.allowed_ips.end(), pc.allowed_ips.begin(), pc.allowed_ips.end());
+    peer.allowed_ips = canonical_set(peer.allowed_ips);
+  }
+  std::vector<PeerState> kept;
+  kept.reserve(state.peers.size());
+  for (size_t i = 0; i < state.peers.size(); ++i)
+    if (keep[i]) kept.push_back(std::move(state.peers[i]));
+  state.peers = std::move(kept);
 }
 
 }  // namespace wgmesh::wg

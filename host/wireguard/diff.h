@@ -43,6 +43,13 @@ struct DesiredDevice {
 // a peer (WireGuard rejects that), naming the key.
 Result<DeviceUpdate> compute_update(const DeviceState& actual, const DesiredDevice& desired);
 
+// Folds an update that the device accepted into a copy of its state, giving what a fresh
+// read would return for the configuration fields (counters and handshakes are left as they
+// were; a new peer starts with none). Lets the event path diff against a cached state
+// instead of re-reading a large device for every change; a periodic full read still
+// catches anything changed behind our back.
+void apply_update_to_state(DeviceState& state, const DeviceUpdate& update);
+
 // Canonicalises, sorts and de-duplicates a list of prefixes (the form compared by the diff).
 std::vector<IpPrefix> canonical_set(const std::vector<IpPrefix>& prefixes);
 

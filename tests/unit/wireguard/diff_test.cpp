@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "test_keys.h"
 
 namespace wgmesh::wg {
@@ -204,6 +206,97 @@ TEST(Diff, RejectsDuplicateAndOwnKeys) {
   auto own = compute_update(DeviceState{}, desired);
   ASSERT_FALSE(own);
   EXPECT_NE(own.message().find("own key"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wgmesh::wg
+
+namespace wgmesh::wg {
+namespace {
+
+using testing::endpoint;
+using testing::prefix;
+using testing::test_key;
+
+// The cached state after an apply must diff to nothing against what was wanted: that is what
+// lets the reconciler's event path skip re-reading the device.
+TEST(ApplyUpdateToState, StateAfterAnUpdateMatchesWhatWasWanted) {
+  Fixture f(200);
+  DesiredDevice want = f.desired;
+  want.peers.erase(want.peers.begin() + 7);                  // one removed
+  want.peers[3].endpoint = endpoint("203.0.113.9:4000");     // one moved
+  want.peers[4].allowed_ips.push_back(prefix("172.16.0.0/12"));
+  want.peers[5].preshared_key.reset();
+  want.peers[6].persistent_keepalive = 0;
+  want.peers.push_back(desired_peer(230));                   // one added (prefixes of its own)
+  auto u = compute_update(f.actual, want);
+  ASSERT_TRUE(u) << u.message();
+  DeviceState cached = f.actual;
+  apply_update_to_state(cached, *u);
+  auto again = compute_update(cached, want);
+  ASSERT_TRUE(again) << again.message();
+  EXPECT_TRUE(again->empty()) << again->peers.size() << " peers still differ";
+  EXPECT_EQ(cached.peers.size(), want.peers.size());
+  // Counters and handshakes of untouched peers survive; a new peer has none.
+  EXPECT_EQ(cached.find_peer(test_key(1))->rx_bytes, 1234u);
+  EXPECT_TRUE(cached.find_peer(test_key(230))->last_handshake.is_zero());
+}
+
+TEST(ApplyUpdateToState, AnAddedPrefixIsTakenFromItsPreviousOwner) {
+  Fixture f(3);
+  DeviceUpdate u;
+  PeerConfig pc;
+  pc.public_key = test_key(2);
+  pc.allowed_ips = {prefix("100.64.0.0/32")};  // peer 0's address
+  pc.update_only = true;
+  u.peers.push_back(pc);
+  apply_update_to_state(f.actual, u);
+  const PeerState* p0 = f.actual.find_peer(test_key(0));
+  const PeerState* p2 = f.actual.find_peer(test_key(2));
+  ASSERT_TRUE(p0 && p2);
+  EXPECT_EQ(std::count(p0->allowed_ips.begin(), p0->allowed_ips.end(), prefix("100.64.0.0/32")), 0);
+  EXPECT_EQ(std::count(p2->allowed_ips.begin(), p2->allowed_ips.end(), prefix("100.64.0.0/32")), 1);
+  EXPECT_EQ(p2->allowed_ips.size(), 3u);  // added to its own, not replacing them
+}
+
+TEST(ApplyUpdateToState, UpdateOnlyNeverCreatesAndReplacePeersDropsTheRest) {
+  Fixture f(4);
+  DeviceUpdate u;
+  PeerConfig ghost;
+  ghost.public_key = test_key(77);
+  ghost.update_only = true;
+  ghost.persistent_keepalive = 5;
+  u.peers.push_back(ghost);
+  PeerConfig keep;
+  keep.public_key = test_key(1);
+  keep.update_only = true;
+  keep.persistent_keepalive = 7;
+  u.peers.push_back(keep);
+  u.replace_peers = true;
+  apply_update_to_state(f.actual, u);
+  ASSERT_EQ(f.actual.peers.size(), 1u);
+  EXPECT_EQ(f.actual.peers[0].public_key, test_key(1));
+  EXPECT_EQ(f.actual.peers[0].persistent_keepalive, 7);
+}
+
+TEST(ApplyUpdateToState, DeviceFields) {
+  DeviceState s;
+  DeviceUpdate u;
+  u.private_key = test_key(5);
+  u.listen_port = 51820;
+  u.fwmark = 9;
+  apply_update_to_state(s, u);
+  ASSERT_TRUE(s.private_key && s.public_key);
+  EXPECT_EQ(*s.private_key, test_key(5).clamped());
+  EXPECT_EQ(*s.public_key, test_key(5).clamped().public_key());
+  EXPECT_EQ(s.listen_port, 51820);
+  EXPECT_EQ(s.fwmark, 9u);
+  DeviceUpdate clear;
+  clear.private_key = Key{};
+  clear.listen_port = 0;  // "any port": the bound port stays what it was
+  apply_update_to_state(s, clear);
+  EXPECT_FALSE(s.private_key);
+  EXPECT_EQ(s.listen_port, 51820);
 }
 
 }  // namespace
