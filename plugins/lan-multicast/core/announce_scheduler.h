@@ -31,7 +31,7 @@ struct ScheduleParams {
   // Non-zero: the original's behaviour (start, then exactly every N ms; triggers ignored).
   uint64_t fixed_interval_ms = 0;
   // Smallest gap between two sends caused by triggers (bursts of changes coalesce).
-  uint64_t trigger_spacing_ms = 500;
+  uint64_t trigger_spacing_ms = 50;
 };
 
 class AnnounceScheduler {
