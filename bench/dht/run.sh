@@ -4,15 +4,6 @@
 # Use a release build for meaningful figures, e.g.
 #   cmake --preset release && cmake --build build/release --target dht_bench
 set -eu
-if [ $# -lt 1 ]; then
-  echo "usage: $0 BUILD_DIR [--runs N] [--lookups N] [--swarm N]" >&2
-  exit 2
-fi
-build=$1
-shift
-bin=$build/bench/dht/dht_bench
-if [ ! -x "$bin" ]; then
-  echo "$bin not found: build the dht_bench target in $build first" >&2
-  exit 2
-fi
-exec "$bin" "$@"
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/../common.sh"
+bench_exec dht "[--runs N] [--lookups N] [--swarm N]" "$@"

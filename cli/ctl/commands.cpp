@@ -1,8 +1,6 @@
 #include "ctl/commands.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <ctime>
@@ -11,6 +9,7 @@
 #include "common/socket_path.h"
 #include "ctl/daemon_output.h"
 #include "ctl/exit_codes.h"
+#include "ctl/json_util.h"
 #include "ctl/peer_lookup.h"
 #include "ctl/peer_output.h"
 #include "ctl/peer_view.h"
@@ -74,23 +73,6 @@ class Session {
 };
 
 int64_t now_unix() { return static_cast<int64_t>(std::time(nullptr)); }
-
-std::string compact(const rapidjson::Value& v) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  v.Accept(w);
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
-std::string pubkey_params(const std::string& key) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("pubkey");
-  w.String(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
 
 int bad_response(std::ostream& err, const char* what) {
   err << what << '\n';
@@ -210,7 +192,7 @@ int peers_get(Session& s, const std::string& query, const CtlOptions& o, std::os
     for (const auto& e : array->GetArray()) {
       PeerView p;
       if (peer_from_json(e, p) && p.pubkey == found.pubkey)
-        return show_peer(compact(e), o, out, err);
+        return show_peer(compact_json(e), o, out, err);
     }
   }
   return s.report();
@@ -241,7 +223,7 @@ int generic_call(Session& s, const std::vector<std::string>& args, std::ostream&
     doc.Parse(args[2].c_str(), args[2].size());
     if (doc.HasParseError() || !(doc.IsObject() || doc.IsNull()))
       return usage_error(err, "call: params must be a JSON object, e.g. '{\"pubkey\":\"...\"}'");
-    if (doc.IsObject()) params = compact(doc);
+    if (doc.IsObject()) params = compact_json(doc);
   }
   std::string result;
   if (!s.call(args[1], params, result)) return s.report();

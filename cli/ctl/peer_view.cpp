@@ -1,48 +1,20 @@
 #include "ctl/peer_view.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <cmath>
 #include <set>
 #include <string_view>
 
 #include "ctl/human_units.h"
+#include "ctl/json_util.h"
 
 namespace wgmesh::ctl {
 namespace {
-
-const rapidjson::Value* member(const rapidjson::Value& obj, const char* name) {
-  auto it = obj.FindMember(name);
-  return it == obj.MemberEnd() ? nullptr : &it->value;
-}
-
-std::string text(const rapidjson::Value& obj, const char* name) {
-  const rapidjson::Value* v = member(obj, name);
-  return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
-}
-
-std::vector<std::string> strings(const rapidjson::Value& obj, const char* name) {
-  std::vector<std::string> out;
-  const rapidjson::Value* v = member(obj, name);
-  if (v && v->IsArray())
-    for (const auto& e : v->GetArray())
-      if (e.IsString()) out.emplace_back(e.GetString(), e.GetStringLength());
-  return out;
-}
 
 std::optional<uint64_t> counter(const rapidjson::Value& obj, const char* name) {
   const rapidjson::Value* v = member(obj, name);
   if (v && v->IsUint64()) return v->GetUint64();
   if (v && v->IsDouble() && v->GetDouble() >= 0) return static_cast<uint64_t>(v->GetDouble());
   return std::nullopt;
-}
-
-std::string json_text(const rapidjson::Value& v) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  v.Accept(w);
-  return std::string(buf.GetString(), buf.GetSize());
 }
 
 }  // namespace
@@ -63,7 +35,7 @@ Timestamp timestamp_from_json(const rapidjson::Value* v) {
   }
   if (v->IsNumber()) {
     double n = v->GetDouble();
-    t.raw = json_text(*v);
+    t.raw = compact_json(*v);
     if (!(n > 0)) {
       t.never = true;
     } else if (n > 1e16) {
@@ -75,7 +47,7 @@ Timestamp timestamp_from_json(const rapidjson::Value* v) {
     }
     return t;
   }
-  t.raw = json_text(*v);
+  t.raw = compact_json(*v);
   t.never = true;
   return t;
 }
@@ -83,17 +55,17 @@ Timestamp timestamp_from_json(const rapidjson::Value* v) {
 bool peer_from_json(const rapidjson::Value& v, PeerView& out) {
   if (!v.IsObject()) return false;
   PeerView p;
-  p.pubkey = text(v, "pubkey");
-  if (p.pubkey.empty()) p.pubkey = text(v, "wg_pubkey");
+  p.pubkey = string_member(v, "pubkey");
+  if (p.pubkey.empty()) p.pubkey = string_member(v, "wg_pubkey");
   if (p.pubkey.empty()) return false;
-  p.hostname = text(v, "hostname");
-  p.mesh_ip = text(v, "mesh_ip");
-  p.mesh_ipv6 = text(v, "mesh_ipv6");
-  p.endpoint = text(v, "endpoint");
-  p.nat_type = text(v, "nat_type");
-  p.relay_via = text(v, "relay_via");
-  p.discovered_via = strings(v, "discovered_via");
-  p.routable_networks = strings(v, "routable_networks");
+  p.hostname = string_member(v, "hostname");
+  p.mesh_ip = string_member(v, "mesh_ip");
+  p.mesh_ipv6 = string_member(v, "mesh_ipv6");
+  p.endpoint = string_member(v, "endpoint");
+  p.nat_type = string_member(v, "nat_type");
+  p.relay_via = string_member(v, "relay_via");
+  p.discovered_via = string_items(v, "discovered_via");
+  p.routable_networks = string_items(v, "routable_networks");
   // The original sends last_seen as RFC 3339; the C++ mesh layer adds *_unix numbers.
   p.last_seen = timestamp_from_json(member(v, "last_seen"));
   if (!p.last_seen.present) p.last_seen = timestamp_from_json(member(v, "last_seen_unix"));
@@ -113,7 +85,7 @@ bool peer_from_json(const rapidjson::Value& v, PeerView& out) {
       "active",    "last_seen_unix", "last_handshake_unix"};
   for (const auto& m : v.GetObject()) {
     std::string_view name(m.name.GetString(), m.name.GetStringLength());
-    if (!kKnown.count(name)) p.extra.emplace_back(std::string(name), json_text(m.value));
+    if (!kKnown.count(name)) p.extra.emplace_back(std::string(name), compact_json(m.value));
   }
   out = std::move(p);
   return true;

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <thread>
 
+#include "ctl/json_util.h"
+
 namespace wgmesh::ctl {
 namespace {
 
@@ -32,13 +34,6 @@ int64_t now_ms() {
 int remaining(int64_t deadline) {
   int64_t left = deadline - now_ms();
   return left > 0 ? static_cast<int>(left) : 0;
-}
-
-std::string compact(const rapidjson::Value& v) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  v.Accept(w);
-  return std::string(buf.GetString(), buf.GetSize());
 }
 
 }  // namespace
@@ -231,7 +226,7 @@ bool RpcClient::call(const std::string& method, const std::string& params_json,
     failure = {RpcFailure::Kind::kProtocol, 0, "response has neither result nor error"};
     return false;
   }
-  result_json = compact(res->value);
+  result_json = compact_json(res->value);
   return true;
 }
 

@@ -3,14 +3,13 @@
 // "1 for every failure" exit code. The socket code is wgmeshctl's client library; only the
 // output differs from `wgmeshctl peers`, which shows full keys and more columns.
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cstdio>
 #include <string>
 
 #include "commands.h"
 #include "common/socket_path.h"
+#include "ctl/json_util.h"
 #include "ctl/rpc_client.h"
 #include "keys/go_time.h"
 #include "peers_output.h"
@@ -28,16 +27,6 @@ void print_usage() {
       "  count           Show peer counts\n"
       "  get <pubkey>    Get specific peer by public key\n",
       stderr);
-}
-
-std::string pubkey_params(const std::string& key) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("pubkey");
-  w.String(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
 }
 
 // Calls `method` and prints its result through `format`; the exit code.
@@ -99,7 +88,7 @@ int cmd_peers(const Args& args) {
       std::fputs("Usage: wgmesh peers get <pubkey>\n", stderr);
       return 1;
     }
-    return query(client, "peers.get", pubkey_params(args[1]), format_peer_info);
+    return query(client, "peers.get", ctl::pubkey_params(args[1]), format_peer_info);
   }
   std::fprintf(stderr, "Unknown action: %s\nAvailable actions: list, count, get\n", action.c_str());
   return 1;

@@ -6,34 +6,18 @@
 #include <vector>
 
 #include "ctl/human_units.h"
+#include "ctl/json_util.h"
 
 namespace wgmesh::cli {
 namespace {
 
+using ctl::member;
+using ctl::string_items;
+using ctl::string_member;
+
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-const rapidjson::Value* member(const rapidjson::Value& obj, const char* name) {
-  auto it = obj.FindMember(name);
-  return it == obj.MemberEnd() ? nullptr : &it->value;
-}
-
-// Go's `v, _ := m[name].(string)`: the string, or "" for anything else.
-std::string string_member(const rapidjson::Value& obj, const char* name) {
-  const rapidjson::Value* v = member(obj, name);
-  return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
-}
-
-// The string items of an array member; other item types are skipped, as the original does.
-std::vector<std::string> string_items(const rapidjson::Value& obj, const char* name) {
-  std::vector<std::string> out;
-  const rapidjson::Value* v = member(obj, name);
-  if (v && v->IsArray())
-    for (const auto& item : v->GetArray())
-      if (item.IsString()) out.emplace_back(item.GetString(), item.GetStringLength());
-  return out;
-}
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
   std::string out;

@@ -69,6 +69,57 @@ T* next(T* o) {
   return reinterpret_cast<T*>(nl_cache_get_next(reinterpret_cast<nl_object*>(o)));
 }
 
+// The kernel's current state of a link.
+Result<LinkPtr> get_link(nl_sock* sock, const std::string& ifname) {
+  rtnl_link* raw = nullptr;
+  const int err = rtnl_link_get_kernel(sock, 0, ifname.c_str(), &raw);
+  LinkPtr link(raw);
+  if (err < 0) return Error{"link " + ifname + ": " + nl_error(err)};
+  return link;
+}
+
+// rtnl_link_change() sends only what differs between the current link and the change, so
+// every attribute change needs both. `edit` fills the (empty) change. Looking the link up
+// fails as an Error; otherwise the value is rtnl_link_change()'s status, for the caller to
+// word its own message.
+template <typename Edit>
+Result<int> change_link(nl_sock* sock, const std::string& ifname, Edit&& edit) {
+  auto orig = get_link(sock, ifname);
+  if (!orig) return orig.error();
+  LinkPtr change(rtnl_link_alloc());
+  edit(change.get());
+  return rtnl_link_change(sock, orig->get(), change.get(), 0);
+}
+
+// Builds the address object shared by add and delete: `address` with its host bits as the
+// local address, on `ifindex`.
+Result<AddrPtr> build_address(int ifindex, const IpPrefix& address) {
+  AddrPtr a(rtnl_addr_alloc());
+  NlAddrPtr local = to_nl_addr(address.address, address.length);
+  if (!a || !local) return Error{"rtnetlink: out of memory"};
+  rtnl_addr_set_ifindex(a.get(), ifindex);
+  rtnl_addr_set_family(a.get(), address.family());
+  if (int err = rtnl_addr_set_local(a.get(), local.get()); err < 0)
+    return Error{"address " + address.to_string() + ": " + nl_error(err)};
+  rtnl_addr_set_prefixlen(a.get(), address.length);
+  return a;
+}
+
+// Calls `visit` for each address of `ifindex` in `family` (AF_UNSPEC: any) until it fails.
+template <typename Visit>
+Status for_each_address(nl_sock* sock, int ifindex, int family, Visit&& visit) {
+  nl_cache* raw = nullptr;
+  if (int err = rtnl_addr_alloc_cache(sock, &raw); err < 0)
+    return Error{"listing addresses: " + nl_error(err)};
+  CachePtr cache(raw);
+  for (auto* a = first<rtnl_addr>(cache.get()); a != nullptr; a = next(a)) {
+    if (rtnl_addr_get_ifindex(a) != ifindex) continue;
+    if (family != AF_UNSPEC && rtnl_addr_get_family(a) != family) continue;
+    if (Status st = visit(a); !st) return st;
+  }
+  return {};
+}
+
 }  // namespace
 
 void RouteNetlink::SockDeleter::operator()(nl_sock* s) const { nl_socket_free(s); }
@@ -91,11 +142,9 @@ Status RouteNetlink::ensure_open() {
 Result<int> RouteNetlink::link_index(const std::string& ifname) {
   if (auto st = ensure_open(); !st) return st.error();
   if (!is_valid_ifname(ifname)) return Error{"invalid interface name '" + ifname + "'"};
-  rtnl_link* raw = nullptr;
-  const int err = rtnl_link_get_kernel(sock_.get(), 0, ifname.c_str(), &raw);
-  LinkPtr link(raw);
-  if (err < 0) return Error{"link " + ifname + ": " + nl_error(err)};
-  return rtnl_link_get_ifindex(link.get());
+  auto link = get_link(sock_.get(), ifname);
+  if (!link) return link.error();
+  return rtnl_link_get_ifindex(link->get());
 }
 
 Result<int> RouteNetlink::index_or_error(const std::string& ifname) { return link_index(ifname); }
@@ -104,33 +153,26 @@ bool RouteNetlink::link_exists(const std::string& ifname) { return link_index(if
 
 Status RouteNetlink::set_link_up(const std::string& ifname, bool up) {
   if (auto st = ensure_open(); !st) return st;
-  rtnl_link* raw = nullptr;
-  int err = rtnl_link_get_kernel(sock_.get(), 0, ifname.c_str(), &raw);
-  LinkPtr orig(raw);
-  if (err < 0) return Error{"link " + ifname + ": " + nl_error(err)};
-  LinkPtr change(rtnl_link_alloc());
-  if (up) {
-    rtnl_link_set_flags(change.get(), IFF_UP);
-  } else {
-    rtnl_link_unset_flags(change.get(), IFF_UP);
-  }
-  err = rtnl_link_change(sock_.get(), orig.get(), change.get(), 0);
-  if (err < 0)
-    return Error{"setting link " + ifname + (up ? " up" : " down") + ": " + nl_error(err)};
+  auto err = change_link(sock_.get(), ifname, [up](rtnl_link* change) {
+    if (up) {
+      rtnl_link_set_flags(change, IFF_UP);
+    } else {
+      rtnl_link_unset_flags(change, IFF_UP);
+    }
+  });
+  if (!err) return err.error();
+  if (*err < 0)
+    return Error{"setting link " + ifname + (up ? " up" : " down") + ": " + nl_error(*err)};
   return {};
 }
 
 Status RouteNetlink::set_mtu(const std::string& ifname, uint32_t mtu) {
   if (auto st = ensure_open(); !st) return st;
-  rtnl_link* raw = nullptr;
-  int err = rtnl_link_get_kernel(sock_.get(), 0, ifname.c_str(), &raw);
-  LinkPtr orig(raw);
-  if (err < 0) return Error{"link " + ifname + ": " + nl_error(err)};
-  LinkPtr change(rtnl_link_alloc());
-  rtnl_link_set_mtu(change.get(), mtu);
-  err = rtnl_link_change(sock_.get(), orig.get(), change.get(), 0);
-  if (err < 0)
-    return Error{"setting MTU " + std::to_string(mtu) + " on " + ifname + ": " + nl_error(err)};
+  auto err = change_link(sock_.get(), ifname,
+                         [mtu](rtnl_link* change) { rtnl_link_set_mtu(change, mtu); });
+  if (!err) return err.error();
+  if (*err < 0)
+    return Error{"setting MTU " + std::to_string(mtu) + " on " + ifname + ": " + nl_error(*err)};
   return {};
 }
 
@@ -166,15 +208,9 @@ Status RouteNetlink::delete_link(const std::string& ifname) {
 Status RouteNetlink::add_address(const std::string& ifname, const IpPrefix& address) {
   auto idx = index_or_error(ifname);
   if (!idx) return idx.error();
-  AddrPtr a(rtnl_addr_alloc());
-  NlAddrPtr local = to_nl_addr(address.address, address.length);
-  if (!a || !local) return Error{"rtnetlink: out of memory"};
-  rtnl_addr_set_ifindex(a.get(), *idx);
-  rtnl_addr_set_family(a.get(), address.family());
-  if (int err = rtnl_addr_set_local(a.get(), local.get()); err < 0)
-    return Error{"address " + address.to_string() + ": " + nl_error(err)};
-  rtnl_addr_set_prefixlen(a.get(), address.length);
-  const int err = rtnl_addr_add(sock_.get(), a.get(), 0);
+  auto a = build_address(*idx, address);
+  if (!a) return a.error();
+  const int err = rtnl_addr_add(sock_.get(), a->get(), 0);
   if (err < 0 && err != -NLE_EXIST)
     return Error{"adding address " + address.to_string() + " to " + ifname + ": " + nl_error(err)};
   return {};
@@ -183,15 +219,9 @@ Status RouteNetlink::add_address(const std::string& ifname, const IpPrefix& addr
 Status RouteNetlink::delete_address(const std::string& ifname, const IpPrefix& address) {
   auto idx = index_or_error(ifname);
   if (!idx) return idx.error();
-  AddrPtr a(rtnl_addr_alloc());
-  NlAddrPtr local = to_nl_addr(address.address, address.length);
-  if (!a || !local) return Error{"rtnetlink: out of memory"};
-  rtnl_addr_set_ifindex(a.get(), *idx);
-  rtnl_addr_set_family(a.get(), address.family());
-  if (int err = rtnl_addr_set_local(a.get(), local.get()); err < 0)
-    return Error{"address " + address.to_string() + ": " + nl_error(err)};
-  rtnl_addr_set_prefixlen(a.get(), address.length);
-  const int err = rtnl_addr_delete(sock_.get(), a.get(), 0);
+  auto a = build_address(*idx, address);
+  if (!a) return a.error();
+  const int err = rtnl_addr_delete(sock_.get(), a->get(), 0);
   if (err < 0 && !is_not_found(err))
     return Error{"deleting address " + address.to_string() + " from " + ifname + ": " +
                  nl_error(err)};
@@ -201,38 +231,26 @@ Status RouteNetlink::delete_address(const std::string& ifname, const IpPrefix& a
 Result<std::vector<IpPrefix>> RouteNetlink::list_addresses(const std::string& ifname, int family) {
   auto idx = index_or_error(ifname);
   if (!idx) return idx.error();
-  nl_cache* raw = nullptr;
-  if (int err = rtnl_addr_alloc_cache(sock_.get(), &raw); err < 0)
-    return Error{"listing addresses: " + nl_error(err)};
-  CachePtr cache(raw);
   std::vector<IpPrefix> out;
-  for (auto* a = first<rtnl_addr>(cache.get()); a != nullptr; a = next(a)) {
-    if (rtnl_addr_get_ifindex(a) != *idx) continue;
-    const int fam = rtnl_addr_get_family(a);
-    if (family != AF_UNSPEC && fam != family) continue;
-    auto ip = from_nl_addr(rtnl_addr_get_local(a), fam);
-    if (!ip) continue;
-    out.push_back(IpPrefix{*ip, static_cast<uint8_t>(rtnl_addr_get_prefixlen(a))});
-  }
+  Status st = for_each_address(sock_.get(), *idx, family, [&out](rtnl_addr* a) -> Status {
+    if (auto ip = from_nl_addr(rtnl_addr_get_local(a), rtnl_addr_get_family(a)))
+      out.push_back(IpPrefix{*ip, static_cast<uint8_t>(rtnl_addr_get_prefixlen(a))});
+    return {};
+  });
+  if (!st) return st.error();
   return out;
 }
 
 Status RouteNetlink::flush_addresses(const std::string& ifname, int family) {
   auto idx = index_or_error(ifname);
   if (!idx) return idx.error();
-  nl_cache* raw = nullptr;
-  if (int err = rtnl_addr_alloc_cache(sock_.get(), &raw); err < 0)
-    return Error{"listing addresses: " + nl_error(err)};
-  CachePtr cache(raw);
-  for (auto* a = first<rtnl_addr>(cache.get()); a != nullptr; a = next(a)) {
-    if (rtnl_addr_get_ifindex(a) != *idx) continue;
-    if (family != AF_UNSPEC && rtnl_addr_get_family(a) != family) continue;
+  return for_each_address(sock_.get(), *idx, family, [&](rtnl_addr* a) -> Status {
     const int err = rtnl_addr_delete(sock_.get(), a, 0);
     // Deleting an IPv4 primary address also drops its secondaries: tolerate them vanishing.
     if (err < 0 && !is_not_found(err))
       return Error{"flushing addresses of " + ifname + ": " + nl_error(err)};
-  }
-  return {};
+    return {};
+  });
 }
 
 namespace {

@@ -30,26 +30,12 @@ constexpr size_t kMaxFoundKeys = 4096;
 constexpr int64_t kResolveRetryBaseMs = 30000;
 constexpr int64_t kResolveRetryMaxMs = 10 * 60 * 1000;
 
-std::optional<std::string> key_text(const wgm_host_api* host, wgm_ctx* ctx, const char* name) {
-  char buf[128] = {0};
-  int rc = host->key_value(ctx, name, buf, sizeof buf);
-  if (rc < 0) return std::nullopt;
-  return std::string(buf, static_cast<size_t>(rc));
-}
-
 std::optional<uint16_t> parse_port(const std::string& text) {
   if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos)
     return std::nullopt;
   unsigned long v = std::stoul(text);
   if (v == 0 || v > 65535) return std::nullopt;
   return static_cast<uint16_t>(v);
-}
-
-std::string short_key(const std::string& key) {
-  std::string out = key.substr(0, 8);
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) c = '?';
-  return out;
 }
 
 GateLimits gate_limits(const DhtPluginConfig& c) {
@@ -80,9 +66,9 @@ int DhtPlugin::create(const wgm_host_api* host, wgm_ctx* ctx, std::unique_ptr<Dh
     host->log(ctx, WGM_LOG_ERROR, ("invalid configuration: " + error).c_str());
     return WGM_ERR_INVALID;
   }
-  auto port_text = key_text(host, ctx, "gossip_port");
+  auto port_text = wgm::key_text(host, ctx, "gossip_port");
   auto gossip_port = port_text ? parse_port(*port_text) : std::nullopt;
-  auto tag = key_text(host, ctx, "network_id_tag");
+  auto tag = wgm::key_text(host, ctx, "network_id_tag");
   if (!gossip_port || !tag) {
     host->log(ctx, WGM_LOG_ERROR,
               "cannot get the gossip port and network ID tag from the host (is a mesh secret "
@@ -148,7 +134,7 @@ int DhtPlugin::open_sockets() {
   const bool bind_v6 = config_.bind.find(':') != std::string::npos;
   const bool want_v4 = !bind_v6;
   const bool want_v6 = !settings_.no_ipv6 && (config_.bind.empty() || bind_v6);
-  auto open = [&](UdpHandle& h, int family, uint16_t port) {
+  auto open = [&](wgm::UdpHandle& h, int family, uint16_t port) {
     wgm_udp_options o{};
     o.struct_size = sizeof o;
     o.family = family;
@@ -575,7 +561,7 @@ void DhtPlugin::on_exchange_done(uint64_t ticket, int status, std::string_view p
     if (!key.empty() && found_keys_.size() < kMaxFoundKeys && found_keys_.insert(key).second) {
       ++counters_.peers_found;
       wgm::logf(host_, ctx_, WGM_LOG_INFO, "peer %s... found through the DHT at %s",
-                short_key(key).c_str(), addr.to_string().c_str());
+                wgm::short_key(key).c_str(), addr.to_string().c_str());
     }
   } else {
     ++counters_.exchanges_failed;
@@ -640,10 +626,9 @@ void DhtPlugin::publish_metrics(bool force) {
   metrics_at_ = t;
   metrics_pending_ = false;
   const Stats s = node_->stats();
-  for (const auto& n : core_counters(s))
-    if (uint64_t d = deltas_.delta(n.name, n.value)) host_->counter_add(ctx_, n.name, d);
-  for (const auto& n : plugin_counters(counters_))
-    if (uint64_t d = deltas_.delta(n.name, n.value)) host_->counter_add(ctx_, n.name, d);
+  for (const auto& list : {core_counters(s), plugin_counters(counters_)})
+    for (const auto& n : list)
+      if (uint64_t d = deltas_.delta(n.name, n.value)) host_->counter_add(ctx_, n.name, d);
   for (const auto& n : core_gauges(s))
     host_->gauge_set(ctx_, n.name, static_cast<int64_t>(n.value));
   host_->gauge_set(ctx_, "exchanges_in_flight", static_cast<int64_t>(gate_.in_flight()));

@@ -30,7 +30,6 @@
 #include "logic/self_addresses.h"
 #include "logic/stats_report.h"
 #include "plugin/host_env.h"
-#include "plugin/host_handles.h"
 #include "wgmesh/dht/node.h"
 
 namespace wgmesh::dht::plugin {
@@ -108,7 +107,7 @@ class DhtPlugin {
   HostClock clock_;
   SodiumRandom rng_;
   HostTransport transport_;
-  UdpHandle sock4_, sock6_;
+  wgm::UdpHandle sock4_, sock6_;
   std::unique_ptr<DhtNode> node_;
   Schedule schedule_;
   ExchangeGate gate_;

@@ -1,52 +1,15 @@
-// A small bounded map that evicts the least recently used entry when full. Both per-source
-// tables of the plugin (rate limiter, peer tracker) are keyed by attacker-controlled input,
-// so they must never grow without bound.
+// The bounded LRU map under both per-source tables of the plugin (rate limiter, peer
+// tracker): both are keyed by attacker-controlled strings, so they must never grow without
+// bound. The map itself is shared with the host (header-only, nothing of the host linked).
 #pragma once
 
-#include <cstddef>
-#include <list>
 #include <string>
-#include <unordered_map>
-#include <utility>
+
+#include "host/common/lru_map.h"
 
 namespace wgmesh::lan {
 
 template <typename Value>
-class LruMap {
- public:
-  explicit LruMap(size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
-
-  // The value for `key`, marked as most recently used; nullptr if absent.
-  Value* find(const std::string& key) {
-    auto it = index_.find(key);
-    if (it == index_.end()) return nullptr;
-    order_.splice(order_.begin(), order_, it->second);
-    return &it->second->second;
-  }
-
-  // Inserts (or replaces) `key`, evicting the least recently used entry when full.
-  Value& put(const std::string& key, Value value) {
-    if (Value* existing = find(key)) {
-      *existing = std::move(value);
-      return *existing;
-    }
-    if (order_.size() >= capacity_) {
-      index_.erase(order_.back().first);
-      order_.pop_back();
-    }
-    order_.emplace_front(key, std::move(value));
-    index_.emplace(key, order_.begin());
-    return order_.front().second;
-  }
-
-  size_t size() const { return order_.size(); }
-  size_t capacity() const { return capacity_; }
-
- private:
-  using Entry = std::pair<std::string, Value>;
-  size_t capacity_;
-  std::list<Entry> order_;  // most recently used first
-  std::unordered_map<std::string, typename std::list<Entry>::iterator> index_;
-};
+using LruMap = wgmesh::LruMap<std::string, Value>;
 
 }  // namespace wgmesh::lan

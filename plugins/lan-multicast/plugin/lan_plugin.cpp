@@ -29,25 +29,9 @@ uint64_t forget_after_ms(const LanConfig& c) {
   return 2 * interval + 5000;
 }
 
-std::optional<std::string> key_text(const wgm_host_api* host, wgm_ctx* ctx, const char* name) {
-  char buf[128] = {0};
-  int rc = host->key_value(ctx, name, buf, sizeof buf);
-  if (rc < 0) return std::nullopt;
-  return std::string(buf, static_cast<size_t>(rc));
-}
-
 std::optional<uint16_t> parse_port(const std::string& text) {
   if (!is_valid_port(text)) return std::nullopt;
   return static_cast<uint16_t>(std::stoul(text));
-}
-
-// The first characters of a key for log lines; the key came off the network, so anything
-// unprintable is masked even though strict validation should have left only base64.
-std::string short_key(const std::string& pubkey) {
-  std::string out = pubkey.substr(0, 8);
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) c = '?';
-  return out;
 }
 
 struct Opened {
@@ -79,8 +63,8 @@ int LanPlugin::create(const wgm_host_api* host, wgm_ctx* ctx, std::unique_ptr<La
     host->log(ctx, WGM_LOG_ERROR, ("invalid configuration: " + error).c_str());
     return WGM_ERR_INVALID;
   }
-  auto group = key_text(host, ctx, "multicast_group");
-  auto port_text = key_text(host, ctx, "lan_port");
+  auto group = wgm::key_text(host, ctx, "multicast_group");
+  auto port_text = wgm::key_text(host, ctx, "lan_port");
   auto port = port_text ? parse_port(*port_text) : std::nullopt;
   if (!group || group->empty() || !port) {
     host->log(ctx, WGM_LOG_ERROR,
@@ -89,7 +73,8 @@ int LanPlugin::create(const wgm_host_api* host, wgm_ctx* ctx, std::unique_ptr<La
     return WGM_ERR_STATE;
   }
   std::optional<Ipv4Prefix> mesh_subnet;
-  if (auto subnet = key_text(host, ctx, "mesh_subnet")) mesh_subnet = Ipv4Prefix::parse(*subnet);
+  if (auto subnet = wgm::key_text(host, ctx, "mesh_subnet"))
+    mesh_subnet = Ipv4Prefix::parse(*subnet);
 
   int rc = host->peer_register_source(ctx, kLabel, kLanRank, WGM_SOURCE_LAN);
   if (rc != WGM_OK) {
@@ -275,8 +260,8 @@ void LanPlugin::on_datagram(const uint8_t* data, size_t len, const sockaddr* fro
   }
   count("accepted");
   if (tracker_.observe(report.pubkey, t)) {
-    wgm::logf(host_, ctx_, WGM_LOG_INFO, "LAN peer %s... at %s", short_key(report.pubkey).c_str(),
-              source.c_str());
+    wgm::logf(host_, ctx_, WGM_LOG_INFO, "LAN peer %s... at %s",
+              wgm::short_key(report.pubkey).c_str(), source.c_str());
     // Answer a newcomer at once so it learns about us now rather than at our next
     // (possibly 30 s away) periodic announcement.
     if (scheduler_.trigger(AnnounceScheduler::Trigger::NewPeer, t)) arm_timer();

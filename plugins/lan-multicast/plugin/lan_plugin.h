@@ -19,7 +19,6 @@
 #include "core/log_throttle.h"
 #include "core/peer_tracker.h"
 #include "core/rate_limiter.h"
-#include "plugin/host_handles.h"
 
 namespace wgmesh::lan {
 
@@ -75,10 +74,10 @@ class LanPlugin {
   NewPeerTracker tracker_;
   LogThrottle log_throttle_;
 
-  UdpHandle receiver_;
-  UdpHandle sender_;
+  wgm::UdpHandle receiver_;
+  wgm::UdpHandle sender_;
   wgm::Timer timer_;
-  SubscriptionHandle local_sub_;
+  wgm::SubscriptionHandle local_sub_;
   std::string own_pubkey_;
   uint64_t last_join_ms_ = 0;
   bool started_ = false;
