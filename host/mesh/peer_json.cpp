@@ -66,6 +66,8 @@ void write_peer(rapidjson::Writer<rapidjson::StringBuffer>& w, const PeerView& v
   w.Uint64(v.wg ? v.wg->tx_bytes : 0);
   w.Key("configured");
   w.Bool(v.wg != nullptr);
+  w.Key("route");
+  w.String(v.route.c_str());
   w.EndObject();
 }
 

@@ -17,6 +17,7 @@ struct PeerView {
   bool active = false;
   std::string endpoint;
   std::string endpoint_source;
+  std::string route = "direct";  // "direct" or "relay:<relay hostname or short key>"
 };
 
 std::string peer_view_json(const PeerView& view);

@@ -11,6 +11,9 @@ namespace wgmesh::testing {
 MeshBed::MeshBed(int hosts, bool ipv6, std::string wgmeshd)
     : bed_(testbed::TestBed::Options{.n_hosts = hosts, .ipv6 = ipv6}), wgmeshd_(std::move(wgmeshd)) {}
 
+MeshBed::MeshBed(testbed::BedOptions options, std::string wgmeshd)
+    : bed_(std::move(options)), wgmeshd_(std::move(wgmeshd)) {}
+
 MeshBed::~MeshBed() {
   for (auto& [i, p] : daemons_) p.kill_and_wait(std::chrono::seconds(5));
 }

@@ -27,6 +27,8 @@ struct NodeOptions {
 class MeshBed {
  public:
   explicit MeshBed(int hosts, bool ipv6 = true, std::string wgmeshd = WGMESHD_BIN);
+  // Any bed layout, e.g. hosts behind NAT routers (bed_options.h).
+  explicit MeshBed(testbed::BedOptions options, std::string wgmeshd = WGMESHD_BIN);
   ~MeshBed();
 
   testbed::TestHost& host(int i) { return bed_.host(i); }
