@@ -70,6 +70,22 @@ HealthMonitor::HealthMonitor(EventLoop& loop, PeerStore& store, Reconciler& reco
 HealthMonitor::~HealthMonitor() { stop(); }
 
 Status HealthMonitor::start() {
+  open_listeners();
+  timer_ = std::make_unique<Timer>(loop_);
+  schedule(settings_.interval_ms);
+  return {};
+}
+
+void HealthMonitor::set_mesh_ipv4(const std::string& ip) {
+  if (ip == settings_.mesh_ip) return;
+  settings_.mesh_ip = ip;
+  sessions_.clear();  // bound to the old source address, which no longer exists
+  if (!timer_) return;  // not started: start() binds the new address
+  close_listeners();
+  open_listeners();
+}
+
+void HealthMonitor::open_listeners() {
   for (const std::string& ip : {settings_.mesh_ip, settings_.mesh_ipv6}) {
     if (ip.empty()) continue;
     sockaddr_storage ss{};
@@ -97,18 +113,19 @@ Status HealthMonitor::start() {
   }
   if (listen_fds_.empty()) log_warn("health", "mesh probe server not running (no address could be bound)");
   else log_info("health", "mesh probe server listening on tcp/" + std::to_string(settings_.probe_port));
-  timer_ = std::make_unique<Timer>(loop_);
-  schedule(settings_.interval_ms);
-  return {};
+}
+
+void HealthMonitor::close_listeners() {
+  listen_watches_.clear();
+  for (int fd : listen_fds_) ::close(fd);
+  listen_fds_.clear();
 }
 
 void HealthMonitor::stop() {
   timer_.reset();
   sessions_.clear();
   server_conns_.clear();
-  listen_watches_.clear();
-  for (int fd : listen_fds_) ::close(fd);
-  listen_fds_.clear();
+  close_listeners();
 }
 
 bool HealthMonitor::is_offline(const std::string& pubkey) const {
@@ -167,7 +184,9 @@ void HealthMonitor::tick() {
                      std::any_of(self->sessions_.begin(), self->sessions_.end(),
                                  [](const auto& kv) { return kv.second->awaiting; });
       for (const auto& [k, h] : self->peers_) suspect = suspect || h.failures > 0;
-      self->schedule(suspect ? self->settings_.suspect_interval_ms : self->settings_.interval_ms);
+      self->schedule(suspect                ? self->settings_.suspect_interval_ms
+                     : self->data_flowing_ ? self->settings_.interval_ms
+                                           : self->settings_.idle_interval_ms);
     }
   } rearm{this};
   const int64_t now = wall_ms();
@@ -178,6 +197,7 @@ void HealthMonitor::tick() {
     it = now >= it->second ? offline_until_.erase(it) : std::next(it);
 
   if (!reconciler_.refresh_facts().ok()) return;
+  data_flowing_ = false;
   std::map<std::string, bool> seen;
   for (const PeerRecord* peer : store_.active()) {
     const wg::PeerState* wg = reconciler_.facts(peer->pubkey);
@@ -214,8 +234,11 @@ void HealthMonitor::tick() {
     if (s && s->awaiting) continue;
     // Sending real data (more than a 32-byte keepalive since the last tick) with nothing
     // coming back is the fast signal; long silence is the slow one.
-    bool sending = wg->tx_bytes > h.last_tx + 64;
+    // A relayed peer's own entry carries no allowed IPs: what it sends are handshake
+    // attempts, not data, and its traffic flows through the relay's entry.
+    bool sending = !wg->allowed_ips.empty() && wg->tx_bytes > h.last_tx + 64;
     h.last_tx = wg->tx_bytes;
+    data_flowing_ = data_flowing_ || sending;
     int64_t silent = now - h.last_rx_change_ms;
     bool suspect = silent >= static_cast<int64_t>(settings_.quiet_ms) ||
                    (sending && silent >= static_cast<int64_t>(settings_.busy_quiet_ms));
@@ -322,6 +345,9 @@ void HealthMonitor::on_probe_result(std::string pubkey, bool ok, double rtt_ms) 
     metrics_.add("health.probes_ok");
     h.failures = 0;
     h.ever_alive = true;
+    // A pong is as good as received traffic: a peer whose own counters stay still (relayed
+    // through another entry) is then probed once per quiet period, not on every tick.
+    h.last_rx_change_ms = wall_ms();
     store_.set_latency(pubkey, rtt_ms);
     return;
   }

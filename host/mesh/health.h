@@ -29,7 +29,11 @@ struct HealthSettings {
   std::string mesh_ip;
   std::string mesh_ipv6;
   uint16_t probe_port = 0;
-  uint64_t interval_ms = 2000;       // while every peer looks healthy
+  uint64_t interval_ms = 2000;       // while data flows to some peer (the fast signal needs it)
+  // While nothing but keepalives flows and no peer is suspect. Each tick reads the whole
+  // device from WireGuard, so an idle node wakes 2.5x less; a silent peer is still noticed
+  // by `quiet_ms` + one tick, and the first tick that sees data switches to `interval_ms`.
+  uint64_t idle_interval_ms = 5000;
   uint64_t suspect_interval_ms = 1000;  // while a probe is out or failing
   // An idle live peer's persistent keepalive (25 s) makes rx grow at least every 25 s, so a
   // peer silent for longer than `quiet_ms` is probed; one we are sending data to (tx grows
@@ -55,6 +59,9 @@ class HealthMonitor {
   // A first-hand report proves the peer's daemon is back (e.g. it restarted): lift the hold.
   void clear_offline(const std::string& pubkey) { offline_until_.erase(pubkey); }
   void set_evict_hook(std::function<void(const std::string& pubkey)> hook) { on_evict_ = std::move(hook); }
+  // Our IPv4 mesh address changed (collision re-derivation): the probe server is rebound
+  // to it and outgoing probes bound to the old source are dropped.
+  void set_mesh_ipv4(const std::string& ip);
 
  private:
   struct Session;
@@ -66,6 +73,8 @@ class HealthMonitor {
   void on_probe_result(std::string pubkey, bool ok, double rtt_ms);
   void evict(std::string pubkey);
   void accept_ready(int listen_fd);
+  void open_listeners();
+  void close_listeners();
 
   EventLoop& loop_;
   PeerStore& store_;
@@ -81,6 +90,7 @@ class HealthMonitor {
     bool ever_alive = false;
   };
   std::map<std::string, PeerHealth> peers_;
+  bool data_flowing_ = false;  // some peer's tx grew by more than keepalives in the last tick
   std::map<std::string, std::unique_ptr<Session>> sessions_;
   std::map<std::string, int64_t> offline_until_;
   std::vector<int> listen_fds_;

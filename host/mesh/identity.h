@@ -17,7 +17,10 @@ struct NodeIdentity {
   wg::Key private_key;
   wg::Key public_key;
   std::string public_key_text;  // 44-char base64, the mesh-wide peer id
-  std::string mesh_ip;          // persisted address (later upstream), may be empty
+  // Persisted IPv4 address (later upstream), may be empty. Kept at start only while it is
+  // in the mesh subnet and derived from our key (AddressSpace::startup_address); rewritten
+  // when a collision moves us, so a restart does not return to the contested address.
+  std::string mesh_ip;
   std::string mesh_ipv6;
   bool created = false;         // true if generated on this start
 };

@@ -50,6 +50,13 @@ bool LocalNode::set_nat_type(const std::string& nat) {
   return true;
 }
 
+bool LocalNode::set_mesh_ip(const std::string& ip) {
+  if (ip == mesh_ip) return false;
+  mesh_ip = ip;
+  notify_changed();  // peers must learn the new address before they route to it
+  return true;
+}
+
 bool LocalNode::set_routes(std::vector<std::string> r) {
   if (r == routes) return false;
   routes = std::move(r);

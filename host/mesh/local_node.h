@@ -36,6 +36,8 @@ class LocalNode {
   std::string endpoint() const;
 
   bool set_nat_type(const std::string& nat);  // true if changed
+  // A collision re-derivation moved our IPv4 mesh address (daemon.md §8); true if changed.
+  bool set_mesh_ip(const std::string& ip);
   bool set_routes(std::vector<std::string> routes);
 
   // The announcement payload (Go field order via keys::announcement_to_json).

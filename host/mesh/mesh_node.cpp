@@ -123,14 +123,15 @@ Status MeshNode::start() {
   identity_ = std::move(*id);
   if (identity_.created) log_info("mesh", "generated a new WireGuard key pair in " + identity_path(config_.state_dir, config_.interface));
 
-  // Mesh addresses: a persisted IPv4 address inside the expected subnet is kept (it may be a
-  // collision re-derivation); otherwise derive. IPv6 is always derived from the current secret.
-  std::string ip = identity_.mesh_ip;
-  if (ip.empty() || !keys::mesh_ip_in_subnet(ip, keys_.derived().mesh_subnet, keys_.custom_subnet())) {
-    auto derived = keys_.mesh_ipv4(identity_.public_key_text);
-    if (!derived.ok()) return derived.error();
-    ip = *derived;
-  }
+  // Mesh addresses: a persisted IPv4 address inside the expected subnet that is a derivation
+  // of our key is kept (it may be a collision re-derivation); otherwise derive. IPv6 is always
+  // derived from the current secret.
+  addresses_ = std::make_unique<AddressSpace>(keys_.derived(), keys_.secret(), keys_.custom_subnet());
+  auto startup_ip = addresses_->startup_address(identity_.public_key_text, identity_.mesh_ip);
+  if (!startup_ip.ok()) return startup_ip.error();
+  std::string ip = *startup_ip;
+  if (!identity_.mesh_ip.empty() && identity_.mesh_ip != ip)
+    log_warn("mesh", "persisted mesh IP " + identity_.mesh_ip + " is not a derivation of our key in this mesh; using " + ip);
   local_.pubkey = identity_.public_key_text;
   local_.mesh_ip = ip;
   local_.mesh_ipv6 = keys_.mesh_ipv6(identity_.public_key_text);
@@ -144,6 +145,12 @@ Status MeshNode::start() {
     if (!saved.ok()) log_warn("mesh", "cannot persist mesh address: " + saved.message());
   }
   store_.set_local_pubkey(local_.pubkey);
+  mesh_ip_filter_ = std::make_unique<MeshIpFilter>(
+      *addresses_, MeshIpFilter::Hooks{[](const std::string& m) { log_warn("peers", m); },
+                                       [this] { core_.metrics.add("peers.implausible_mesh_ip"); }});
+  store_.set_mesh_ip_filter(
+      [this](const std::string& key, const std::string& ip) { return mesh_ip_filter_->accept(key, ip); });
+  collisions_ = std::make_unique<CollisionResolver>(*addresses_, local_.pubkey);
   log_info("mesh", "node " + local_.pubkey.substr(0, 16) + "... mesh IP " + local_.mesh_ip + " " +
                        local_.mesh_ipv6 + ", network ID " + keys::network_id_short_hex(keys_.derived()));
 
@@ -154,11 +161,13 @@ Status MeshNode::start() {
   rs.ifname = config_.interface;
   rs.psk = wg::Key::from_bytes(keys_.derived().psk.data());
   rs.local_pubkey = local_.pubkey;
-  for (const std::string& a : {local_.mesh_ip, local_.mesh_ipv6}) {
-    auto p = wg::IpPrefix::parse(a);
-    if (p.ok()) rs.local_addresses.push_back(*p);
-  }
+  rs.local_addresses = local_prefixes();
+  rs.introducer = config_.introducer;
+  rs.force_relay = config_.force_relay;
+  rs.no_ipv6 = config_.no_ipv6;
+  rs.enable_forwarding = config_.introducer;  // introducers relay (§7)
   reconciler_ = std::make_unique<Reconciler>(core_.loop, *backend_, routes_.get(), store_, core_.metrics, rs);
+  reconciler_->set_nat_type_source([this] { return local_.nat_type; });
 
   HealthSettings hs;
   hs.ifname = config_.interface;
@@ -219,6 +228,7 @@ Status MeshNode::start() {
   if (!st.ok()) log_warn("health", st.message());
   housekeeping_ = std::make_unique<Timer>(core_.loop);
   housekeeping_->start(60000, 60000, [this] {
+    check_collisions();  // events cover changes; this covers peers going dead or offline
     auto gone = store_.expire();
     if (!gone.empty()) log_info("peers", "removed " + std::to_string(gone.size()) + " stale peers");
     Status saved = save_peer_cache(config_.state_dir, config_.interface, store_, wall_ms() / 1000);
@@ -227,6 +237,7 @@ Status MeshNode::start() {
   status_log_ = std::make_unique<Timer>(core_.loop);
   status_log_->start(30000, 30000, [this] { log_status(); });
   register_rpc();
+  check_collisions();  // against cached peers, before the first reconcile uses our address
   Status first = reconciler_->run_once();  // cached peers are configured right away
   (void)first;
   started_ = true;
@@ -271,7 +282,54 @@ Status MeshNode::reload_routes(const std::vector<std::string>& routes) {
 
 void MeshNode::on_store_events() {
   store_.flush_events();
+  check_collisions();
   if (reconciler_) reconciler_->request();
+}
+
+std::vector<wg::IpPrefix> MeshNode::local_prefixes() const {
+  std::vector<wg::IpPrefix> out;
+  for (const std::string& a : {local_.mesh_ip, local_.mesh_ipv6}) {
+    auto p = wg::IpPrefix::parse(a);
+    if (p.ok()) out.push_back(*p);
+  }
+  return out;
+}
+
+void MeshNode::check_collisions() {
+  if (!collisions_) return;
+  // Active peers only: a dead or evicted peer's stale claim must not move us.
+  std::vector<MeshIpClaim> claims;
+  for (const PeerRecord* p : store_.active()) {
+    if (p->mesh_ip.empty() || (health_ && health_->is_offline(p->pubkey))) continue;
+    claims.push_back({p->pubkey, p->mesh_ip});
+  }
+  CollisionOutcome out = collisions_->scan(local_.mesh_ip, claims);
+  for (const auto& w : out.warnings) log_warn("mesh", w);
+  core_.metrics.set("mesh.collision_unresolved", out.unresolved ? 1 : 0);
+  if (out.new_local_ip) move_mesh_ipv4(*out.new_local_ip);
+}
+
+void MeshNode::move_mesh_ipv4(const std::string& ip) {
+  core_.metrics.add("mesh.ip_changes");
+  // Persist first: after a restart we must come back on the new address, not the contested one.
+  identity_.mesh_ip = ip;
+  Status saved = save_identity(config_.state_dir, config_.interface, identity_);
+  if (!saved.ok()) log_warn("mesh", "cannot persist mesh address: " + saved.message());
+  // The interface: IPv4 only (IPv6 is not part of the collision). Flushing also drops the
+  // device's IPv4 routes; the reconcile requested below puts the routed networks back.
+  if (routes_) {
+    (void)routes_->flush_addresses(config_.interface, AF_INET);
+    auto v4 = wg::IpPrefix::parse(ip + "/" + std::to_string(keys_.ipv4_prefix_length()));
+    Status st = v4.ok() ? routes_->add_address(config_.interface, *v4) : Status(v4.error());
+    if (!st.ok()) log_error("mesh", "cannot assign " + ip + " to " + config_.interface + ": " + st.message());
+  }
+  // Then announce it (plugins re-announce on the change) and follow it everywhere else.
+  local_.set_mesh_ip(ip);
+  if (health_) health_->set_mesh_ipv4(ip);
+  if (reconciler_) {
+    reconciler_->set_local_addresses(local_prefixes());
+    reconciler_->request();
+  }
 }
 
 PeerView MeshNode::view_of(const PeerRecord& p) const {
@@ -282,6 +340,7 @@ PeerView MeshNode::view_of(const PeerRecord& p) const {
   v.endpoint = store_.endpoint_of(p);
   v.endpoint_source = store_.endpoint_label_of(p);
   if (v.wg && v.wg->endpoint) v.endpoint = v.wg->endpoint->to_string();  // what WireGuard uses now
+  v.route = reconciler_ ? reconciler_->route_label(p.pubkey) : "direct";
   return v;
 }
 
@@ -293,7 +352,7 @@ void MeshNode::log_status() {
     std::string via;
     for (const auto& d : p->discovered_via) via += (via.empty() ? "" : " ") + d;
     log_info("status", "  - " + (p->hostname.empty() ? p->pubkey.substr(0, 16) + "..." : p->hostname) + " (" +
-                           p->mesh_ip + ") via [" + via + "] endpoint=" + v.endpoint +
+                           p->mesh_ip + ") route=" + v.route + " via [" + via + "] endpoint=" + v.endpoint +
                            (v.wg && !v.wg->last_handshake.is_zero()
                                 ? " handshake=" + std::to_string(wall_ms() / 1000 - v.wg->last_handshake.sec) + "s ago"
                                 : " handshake=never"));

@@ -5,10 +5,13 @@
 #include <memory>
 #include <string>
 
+#include "mesh/address_space.h"
+#include "mesh/collision.h"
 #include "mesh/control_channel.h"
 #include "mesh/health.h"
 #include "mesh/identity.h"
 #include "mesh/local_node.h"
+#include "mesh/mesh_ip_filter.h"
 #include "mesh/mesh_keys.h"
 #include "mesh/peer_cache.h"
 #include "mesh/peer_json.h"
@@ -70,11 +73,18 @@ class MeshNode final : public MeshServices {
   PeerView view_of(const PeerRecord& p) const;
   void log_status();
   bool is_mesh_address(const std::string& ip) const;
+  std::vector<wg::IpPrefix> local_prefixes() const;
+  // Mesh IP collisions (daemon.md §8): scan after store changes; move if we lost.
+  void check_collisions();
+  void move_mesh_ipv4(const std::string& ip);
 
   HostCore& core_;
   NodeConfig config_;
   MeshKeys keys_;
   NodeIdentity identity_;
+  std::unique_ptr<AddressSpace> addresses_;  // borrows keys_
+  std::unique_ptr<MeshIpFilter> mesh_ip_filter_;
+  std::unique_ptr<CollisionResolver> collisions_;
   LocalNode local_;
   SourceRegistry sources_;
   PeerStore store_;

@@ -177,6 +177,12 @@ Status PeerStore::update(const PeerReport& report, const std::string& label) {
     return Error{"invalid mesh_ip '" + *report.mesh_ip + "'"};
   if (report.mesh_ipv6 && !report.mesh_ipv6->empty() && !is_ip_literal(*report.mesh_ipv6))
     return Error{"invalid mesh_ipv6 '" + *report.mesh_ipv6 + "'"};
+  if (mesh_ip_filter_ && report.mesh_ip && !report.mesh_ip->empty() &&
+      !mesh_ip_filter_(report.pubkey, *report.mesh_ip)) {
+    PeerReport without = report;  // the rest of the report is still true
+    without.mesh_ip.reset();
+    return update(without, label);
+  }
 
   const int64_t now = clock_();
   auto tomb = tombstones_.find(report.pubkey);

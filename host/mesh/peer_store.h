@@ -113,6 +113,12 @@ class PeerStore {
   // Called for every accepted first-hand report (a source that refreshes liveness): proof
   // that the peer's daemon is alive right now.
   void set_first_hand_hook(std::function<void(const std::string&)> hook) { first_hand_hook_ = std::move(hook); }
+  // Decides whether a report's IPv4 mesh address may be stored (daemon.md §8: only
+  // addresses derived from the peer's key). A refused address is dropped from the report and
+  // the rest is merged. Unset: every valid literal is accepted.
+  void set_mesh_ip_filter(std::function<bool(const std::string& pubkey, const std::string& ip)> filter) {
+    mesh_ip_filter_ = std::move(filter);
+  }
   void flush_events();
 
   const PeerStoreLimits& limits() const { return limits_; }
@@ -132,6 +138,7 @@ class PeerStore {
   Listener listener_;
   std::function<void()> pending_hook_;
   std::function<void(const std::string&)> first_hand_hook_;
+  std::function<bool(const std::string&, const std::string&)> mesh_ip_filter_;
 };
 
 // Validation helpers shared by the store and the host table.
