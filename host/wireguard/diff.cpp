@@ -68,7 +68,6 @@ Result<DeviceUpdate> compute_update(const DeviceState& actual, const DesiredDevi
 
   for (const auto& d : desired.peers) {
     const auto want_psk = normalised_psk(d.preshared_key);
-    auto want_ips = canonical_set(d.allowed_ips);
     const auto it = current.find(d.public_key);
 
     PeerConfig pc;
@@ -78,7 +77,7 @@ Result<DeviceUpdate> compute_update(const DeviceState& actual, const DesiredDevi
       pc.endpoint = d.endpoint;
       if (d.persistent_keepalive != 0) pc.persistent_keepalive = d.persistent_keepalive;
       pc.replace_allowed_ips = true;
-      pc.allowed_ips = std::move(want_ips);
+      pc.allowed_ips = canonical_set(d.allowed_ips);
       update.peers.push_back(std::move(pc));
       continue;
     }
@@ -97,10 +96,15 @@ Result<DeviceUpdate> compute_update(const DeviceState& actual, const DesiredDevi
       pc.persistent_keepalive = d.persistent_keepalive;
       changed = true;
     }
-    if (want_ips != canonical_set(have.allowed_ips)) {
-      pc.replace_allowed_ips = true;
-      pc.allowed_ips = std::move(want_ips);
-      changed = true;
+    // Equal lists are equal sets; only different lists need the (allocating) canonical
+    // comparison. This keeps an unchanged 1000-peer device at a fraction of a millisecond.
+    if (d.allowed_ips != have.allowed_ips) {
+      auto want_ips = canonical_set(d.allowed_ips);
+      if (want_ips != canonical_set(have.allowed_ips)) {
+        pc.replace_allowed_ips = true;
+        pc.allowed_ips = std::move(want_ips);
+        changed = true;
+      }
     }
     if (changed) {
       pc.update_only = true;
