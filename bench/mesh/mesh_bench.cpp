@@ -9,8 +9,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <future>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -26,9 +26,10 @@ namespace {
 
 struct Figures {
   int n = 0;
-  double ready_ms = 0, listed_ms = 0, handshaked_ms = 0, traffic_ms = 0;
+  double ready_ms = 0, listed_ms = 0, handshaked_ms = 0, traffic_ms = 0, ping_round_ms = 0;
   bool converged = false;
-  double rss_avg_kb = 0, rss_max_kb = 0, anon_avg_kb = 0, pss_avg_kb = 0, cpu_pct = 0, bytes_per_node_min = 0, wg_rss_avg_kb = 0;
+  double rss_avg_kb = 0, rss_max_kb = 0, anon_avg_kb = 0, pss_avg_kb = 0, cpu_pct = 0,
+         bytes_per_node_min = 0, wg_rss_avg_kb = 0;
 };
 
 double ms_since(steady_clock::time_point t0) {
@@ -42,7 +43,8 @@ bool all_handshaked(MeshBed& m, int n) {
     const auto& peers = (*r)["result"]["peers"];
     if (static_cast<int>(peers.Size()) < n - 1) return false;
     for (const auto& p : peers.GetArray())
-      if (!p.HasMember("last_handshake_unix") || p["last_handshake_unix"].GetInt64() == 0) return false;
+      if (!p.HasMember("last_handshake_unix") || p["last_handshake_unix"].GetInt64() == 0)
+        return false;
   }
   return true;
 }
@@ -59,9 +61,11 @@ long smaps_rollup_kb(pid_t pid, const std::string& field) {
 }
 
 long wireguard_go_rss_kb(MeshBed& m, int i) {
-  auto r = m.host(i).run({"sh", "-c", "for p in $(pgrep -x wireguard-go); do "
-                                      "[ \"$(readlink /proc/$p/ns/net)\" = \"$(readlink /proc/self/ns/net)\" ] && "
-                                      "awk '/VmRSS/{print $2}' /proc/$p/status; done"});
+  auto r =
+      m.host(i).run({"sh", "-c",
+                     "for p in $(pgrep -x wireguard-go); do "
+                     "[ \"$(readlink /proc/$p/ns/net)\" = \"$(readlink /proc/self/ns/net)\" ] && "
+                     "awk '/VmRSS/{print $2}' /proc/$p/status; done"});
   return std::atol(r.output.c_str());
 }
 
@@ -84,20 +88,29 @@ Figures run(int n, int quiet_s, const std::string& wgmeshd) {
   // processes one after another on a small machine.
   std::vector<std::string> ips(n + 1);
   for (int i = 1; i <= n; ++i) ips[i] = m.mesh_ip(i);
-  std::vector<std::future<bool>> jobs;
-  for (int i = 1; i <= n; ++i)
-    jobs.push_back(std::async(std::launch::async, [&, i] {
-      std::string script = "fail=0; for ip in";
-      for (int j = 1; j <= n; ++j)
-        if (i != j) script += " " + ips[j];
-      script += "; do (ping -n -q -c 1 -W 10 $ip >/dev/null || echo FAIL $ip) & done; wait";
-      auto r = m.host(i).run({"sh", "-c", script});
-      return r.ok() && r.output.find("FAIL") == std::string::npos;
-    }));
-  bool traffic = true;
-  for (auto& j : jobs) traffic = j.get() && traffic;
+  auto ping_all = [&] {
+    std::vector<std::future<bool>> jobs;
+    for (int i = 1; i <= n; ++i)
+      jobs.push_back(std::async(std::launch::async, [&, i] {
+        std::string script = "fail=0; for ip in";
+        for (int j = 1; j <= n; ++j)
+          if (i != j) script += " " + ips[j];
+        script += "; do (ping -n -q -c 1 -W 10 $ip >/dev/null || echo FAIL $ip) & done; wait";
+        auto r = m.host(i).run({"sh", "-c", script});
+        return r.ok() && r.output.find("FAIL") == std::string::npos;
+      }));
+    bool ok = true;
+    for (auto& j : jobs) ok = j.get() && ok;
+    return ok;
+  };
+  bool traffic = ping_all();
   f.traffic_ms = ms_since(t0);
   f.converged = traffic;
+  // The same round again on the converged mesh: what the measurement itself costs here
+  // (n·(n-1) ping processes), to read traffic_ms against.
+  auto t1 = steady_clock::now();
+  ping_all();
+  f.ping_round_ms = ms_since(t1);
 
   // A quiet period: nothing changes in the mesh.
   std::vector<long long> cpu0(n + 1);
@@ -110,7 +123,8 @@ Figures run(int n, int quiet_s, const std::string& wgmeshd) {
   double cpu_total = 0, bytes_total = 0;
   for (int i = 1; i <= n; ++i) {
     cpu_total += static_cast<double>(m.daemon(i).cpu_ticks().value_or(0) - cpu0[i]);
-    bytes_total += static_cast<double>(wgmesh::testbed::underlay_bytes(m.host(i)).total() - bytes0[i]);
+    bytes_total +=
+        static_cast<double>(wgmesh::testbed::underlay_bytes(m.host(i)).total() - bytes0[i]);
     double rss = static_cast<double>(m.daemon(i).rss_kb().value_or(0));
     f.rss_avg_kb += rss / n;
     f.rss_max_kb = std::max(f.rss_max_kb, rss);
@@ -137,8 +151,9 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h" || i + 1 >= argc) {
-      std::fprintf(a == "--help" || a == "-h" ? stdout : stderr,
-                   "usage: wgmesh-mesh-bench [--nodes 5,10,25] [--quiet-seconds 60] [--wgmeshd PATH]\n");
+      std::fprintf(
+          a == "--help" || a == "-h" ? stdout : stderr,
+          "usage: wgmesh-mesh-bench [--nodes 5,10,25] [--quiet-seconds 60] [--wgmeshd PATH]\n");
       return a == "--help" || a == "-h" ? 0 : 2;
     }
     if (a == "--nodes") {
@@ -160,22 +175,29 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "running %d nodes...\n", n);
     all.push_back(run(n, quiet, wgmeshd));
   }
-  std::printf("\nwgmesh mesh benchmark (%s, quiet period %d s, userspace WireGuard in namespaces)\n",
-              wgmeshd.c_str(), quiet);
-  std::printf("%-6s %10s %10s %12s %12s %9s %9s %8s %8s %8s %12s %10s\n", "nodes", "ready_ms", "listed_ms",
-              "handshake_ms", "traffic_ms", "rss_kb", "rss_max", "pss_kb", "anon_kb", "cpu_%", "B/node/min",
-              "wg-go_kb");
+  std::printf(
+      "\nwgmesh mesh benchmark (%s, quiet period %d s, userspace WireGuard in namespaces)\n",
+      wgmeshd.c_str(), quiet);
+  std::printf("%-6s %10s %10s %12s %12s %9s %9s %9s %8s %8s %8s %12s %10s\n", "nodes", "ready_ms",
+              "listed_ms", "handshake_ms", "traffic_ms", "ping_round", "rss_kb", "rss_max",
+              "pss_kb", "anon_kb", "cpu_%", "B/node/min", "wg-go_kb");
   for (const auto& f : all) {
     if (!f.converged) {
-      std::printf("%-6d did not converge (ready %.0f ms, listed %.0f ms, handshake %.0f ms)\n", f.n, f.ready_ms,
-                  f.listed_ms, f.handshaked_ms);
+      std::printf("%-6d did not converge (ready %.0f ms, listed %.0f ms, handshake %.0f ms)\n", f.n,
+                  f.ready_ms, f.listed_ms, f.handshaked_ms);
       continue;
     }
-    std::printf("%-6d %10.0f %10.0f %12.0f %12.0f %9.0f %9.0f %8.0f %8.0f %8.3f %12.0f %10.0f\n", f.n, f.ready_ms,
-                f.listed_ms, f.handshaked_ms, f.traffic_ms, f.rss_avg_kb, f.rss_max_kb, f.pss_avg_kb, f.anon_avg_kb,
-                f.cpu_pct, f.bytes_per_node_min, f.wg_rss_avg_kb);
+    std::printf(
+        "%-6d %10.0f %10.0f %12.0f %12.0f %9.0f %9.0f %9.0f %8.0f %8.0f %8.3f %12.0f %10.0f\n", f.n,
+        f.ready_ms, f.listed_ms, f.handshaked_ms, f.traffic_ms, f.ping_round_ms, f.rss_avg_kb,
+        f.rss_max_kb, f.pss_avg_kb, f.anon_avg_kb, f.cpu_pct, f.bytes_per_node_min,
+        f.wg_rss_avg_kb);
   }
-  std::printf("(listed: every node lists every other; handshake: every pair has a WireGuard handshake;\n"
-              " traffic: every ordered pair answered a ping; all measured from the moment the daemons were launched)\n");
+  std::printf(
+      "(listed: every node lists every other; handshake: every pair has a WireGuard handshake;\n"
+      " traffic: every ordered pair answered a ping; all measured from the moment the daemons were "
+      "launched;\n"
+      " ping_round: the same all-pairs ping round repeated on the converged mesh, i.e. the "
+      "measurement's own cost)\n");
   return 0;
 }
