@@ -5,8 +5,8 @@
 //     UapiBackend::set_device vs `wg setconf IF FILE` with the same configuration;
 //  2. one peer changed among N: the event path (diff against the cached state + set, what
 //     reconcile does on a store change) and the full-read path (get_device + compute_update
-//     + set_device, the periodic repair pass) vs `wg set IF peer K preshared-key F endpoint E allowed-ips A
-//     persistent-keepalive 25` (what the original ran per changed peer) and a bare
+//     + set_device, the periodic repair pass) vs `wg set IF peer K preshared-key F endpoint E
+//     allowed-ips A persistent-keepalive 25` (what the original ran per changed peer) and a bare
 //     `wg set IF peer K endpoint E`.
 //
 // Runs in a private network namespace it creates and removes; needs root, wireguard-go, wg
@@ -216,7 +216,8 @@ int main(int argc, char** argv) {
         if (!first) die(first.message());
         DeviceState cached = std::move(*first);
         for (int r = 0; r < reps; ++r) {
-          DesiredPeer& p = moving.peers[(static_cast<std::size_t>(r) * 7 + 3) % moving.peers.size()];
+          DesiredPeer& p =
+              moving.peers[(static_cast<std::size_t>(r) * 7 + 3) % moving.peers.size()];
           p.endpoint->port = static_cast<uint16_t>(30000 + r);
           const auto t0 = Clock::now();
           auto update = compute_update(cached, moving);

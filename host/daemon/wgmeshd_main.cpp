@@ -1,6 +1,5 @@
 // wgmeshd: the wgmesh host daemon. Runs in the foreground (systemd Type=notify friendly).
 #include <cstdio>
-
 #include <cxxopts.hpp>
 
 #include "daemon/daemon.h"
@@ -15,17 +14,17 @@ using namespace wgmesh;
 
 int main(int argc, char** argv) {
   cxxopts::Options options("wgmeshd", "wgmesh host daemon: WireGuard mesh node with plugins");
-  options.add_options()
-      ("c,config", "Configuration file", cxxopts::value<std::string>()->default_value(kDefaultConfigPath))
-      ("check-config", "Validate the configuration (and plugins) and exit")
-      ("log-level", "debug, info, warn or error (overrides the file)", cxxopts::value<std::string>())
-      ("plugin-dir", "Plugin directory (overrides the file)", cxxopts::value<std::string>())
-      ("state-dir", "State directory (overrides the file)", cxxopts::value<std::string>())
-      ("interface", "WireGuard interface name (overrides the file)", cxxopts::value<std::string>())
-      ("listen-port", "WireGuard listen port (overrides the file)", cxxopts::value<int>())
-      ("backend", "auto, kernel or userspace (overrides the file)", cxxopts::value<std::string>())
-      ("v,version", "Print the version and exit")
-      ("h,help", "Show this help");
+  options.add_options()("c,config", "Configuration file",
+                        cxxopts::value<std::string>()->default_value(kDefaultConfigPath))(
+      "check-config", "Validate the configuration (and plugins) and exit")(
+      "log-level", "debug, info, warn or error (overrides the file)",
+      cxxopts::value<std::string>())("plugin-dir", "Plugin directory (overrides the file)",
+                                     cxxopts::value<std::string>())(
+      "state-dir", "State directory (overrides the file)", cxxopts::value<std::string>())(
+      "interface", "WireGuard interface name (overrides the file)", cxxopts::value<std::string>())(
+      "listen-port", "WireGuard listen port (overrides the file)", cxxopts::value<int>())(
+      "backend", "auto, kernel or userspace (overrides the file)", cxxopts::value<std::string>())(
+      "v,version", "Print the version and exit")("h,help", "Show this help");
   cxxopts::ParseResult args;
   try {
     args = options.parse(argc, argv);
@@ -38,7 +37,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args.count("version")) {
-    std::printf("wgmeshd %s (plugin ABI %d.%d)\n", WGMESH_VERSION, WGMESH_ABI_MAJOR, WGMESH_ABI_MINOR);
+    std::printf("wgmeshd %s (plugin ABI %d.%d)\n", WGMESH_VERSION, WGMESH_ABI_MAJOR,
+                WGMESH_ABI_MINOR);
     return 0;
   }
 
@@ -73,9 +73,12 @@ int main(int argc, char** argv) {
   }
   if (args.count("backend")) {
     std::string b = args["backend"].as<std::string>();
-    if (b == "auto") config->node.backend = BackendChoice::Auto;
-    else if (b == "kernel") config->node.backend = BackendChoice::Kernel;
-    else if (b == "userspace") config->node.backend = BackendChoice::Userspace;
+    if (b == "auto")
+      config->node.backend = BackendChoice::Auto;
+    else if (b == "kernel")
+      config->node.backend = BackendChoice::Kernel;
+    else if (b == "userspace")
+      config->node.backend = BackendChoice::Userspace;
     else {
       std::fprintf(stderr, "wgmeshd: --backend must be auto, kernel or userspace\n");
       return 2;

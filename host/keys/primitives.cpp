@@ -54,13 +54,13 @@ Result<Bytes> seal_openssl(const Key32& key, const GcmNonce& nonce, ByteView pla
     return Error{"failed to initialise AES-256-GCM"};
   }
   if (!plaintext.empty() && ssl->encrypt_update(ctx.get(), out.data(), &len, plaintext.data(),
-                                              static_cast<int>(plaintext.size())) != 1) {
+                                                static_cast<int>(plaintext.size())) != 1) {
     return Error{"AES-256-GCM encryption failed"};
   }
   int final_len = 0;
   if (ssl->encrypt_final(ctx.get(), out.data() + len, &final_len) != 1 ||
-      ssl->ctx_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kGcmTagSize,
-                          out.data() + plaintext.size()) != 1) {
+      ssl->ctx_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kGcmTagSize, out.data() + plaintext.size()) !=
+          1) {
     return Error{"AES-256-GCM encryption failed"};
   }
   return out;
@@ -84,7 +84,7 @@ Result<SecureBytes> open_openssl(const Key32& key, const GcmNonce& nonce, ByteVi
     return Error{"failed to initialise AES-256-GCM"};
   }
   if (text_len > 0 && ssl->decrypt_update(ctx.get(), out.data(), &len, sealed.data(),
-                                        static_cast<int>(text_len)) != 1) {
+                                          static_cast<int>(text_len)) != 1) {
     return Error{kGcmAuthFailed};
   }
   int final_len = 0;

@@ -31,9 +31,9 @@ namespace wgmesh {
 
 struct HandshakeStarterSettings {
   std::string local_pubkey;
-  int64_t first_kick_ms = 250;   // after the first initiation, time enough for a LAN answer
+  int64_t first_kick_ms = 250;  // after the first initiation, time enough for a LAN answer
   int64_t kick_spacing_ms = 500;
-  int max_kicks = 4;             // the last at 1.75 s
+  int max_kicks = 4;  // the last at 1.75 s
   int64_t responder_grace_ms = 2500;
 };
 

@@ -28,7 +28,8 @@ int tunnel_socket(int family, const std::string& ifname) {
   int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   if (!ifname.empty())
-    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(), static_cast<socklen_t>(ifname.size()));
+    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(),
+               static_cast<socklen_t>(ifname.size()));
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   return fd;
@@ -63,9 +64,13 @@ struct HealthMonitor::ServerConn {
   }
 };
 
-HealthMonitor::HealthMonitor(EventLoop& loop, PeerStore& store, Reconciler& reconciler, Metrics& metrics,
-                             HealthSettings settings)
-    : loop_(loop), store_(store), reconciler_(reconciler), metrics_(metrics), settings_(std::move(settings)) {}
+HealthMonitor::HealthMonitor(EventLoop& loop, PeerStore& store, Reconciler& reconciler,
+                             Metrics& metrics, HealthSettings settings)
+    : loop_(loop),
+      store_(store),
+      reconciler_(reconciler),
+      metrics_(metrics),
+      settings_(std::move(settings)) {}
 
 HealthMonitor::~HealthMonitor() { stop(); }
 
@@ -79,7 +84,7 @@ Status HealthMonitor::start() {
 void HealthMonitor::set_mesh_ipv4(const std::string& ip) {
   if (ip == settings_.mesh_ip) return;
   settings_.mesh_ip = ip;
-  sessions_.clear();  // bound to the old source address, which no longer exists
+  sessions_.clear();    // bound to the old source address, which no longer exists
   if (!timer_) return;  // not started: start() binds the new address
   close_listeners();
   open_listeners();
@@ -99,8 +104,9 @@ void HealthMonitor::open_listeners() {
     // IP_FREEBIND: the address may still be tentative (IPv6 DAD) right after assignment.
     setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
     if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(fd, 64) != 0) {
-      log_warn("health", "probe server cannot listen on " + format_socket_address(reinterpret_cast<sockaddr*>(&ss)) +
-                             ": " + std::strerror(errno));
+      log_warn("health", "probe server cannot listen on " +
+                             format_socket_address(reinterpret_cast<sockaddr*>(&ss)) + ": " +
+                             std::strerror(errno));
       ::close(fd);
       continue;
     }
@@ -111,8 +117,11 @@ void HealthMonitor::open_listeners() {
     listen_fds_.push_back(fd);
     listen_watches_.push_back(std::move(watch));
   }
-  if (listen_fds_.empty()) log_warn("health", "mesh probe server not running (no address could be bound)");
-  else log_info("health", "mesh probe server listening on tcp/" + std::to_string(settings_.probe_port));
+  if (listen_fds_.empty())
+    log_warn("health", "mesh probe server not running (no address could be bound)");
+  else
+    log_info("health",
+             "mesh probe server listening on tcp/" + std::to_string(settings_.probe_port));
 }
 
 void HealthMonitor::close_listeners() {
@@ -184,7 +193,7 @@ void HealthMonitor::tick() {
                      std::any_of(self->sessions_.begin(), self->sessions_.end(),
                                  [](const auto& kv) { return kv.second->awaiting; });
       for (const auto& [k, h] : self->peers_) suspect = suspect || h.failures > 0;
-      self->schedule(suspect                ? self->settings_.suspect_interval_ms
+      self->schedule(suspect               ? self->settings_.suspect_interval_ms
                      : self->data_flowing_ ? self->settings_.interval_ms
                                            : self->settings_.idle_interval_ms);
     }
@@ -243,8 +252,8 @@ void HealthMonitor::tick() {
     bool suspect = silent >= static_cast<int64_t>(settings_.quiet_ms) ||
                    (sending && silent >= static_cast<int64_t>(settings_.busy_quiet_ms));
     if (!suspect) continue;
-    log_debug("health", "probing " + peer->pubkey.substr(0, 16) + "... (silent " + std::to_string(silent) +
-                            " ms" + (sending ? ", sending" : "") + ")");
+    log_debug("health", "probing " + peer->pubkey.substr(0, 16) + "... (silent " +
+                            std::to_string(silent) + " ms" + (sending ? ", sending" : "") + ")");
     probe(*peer);
   }
   for (auto it = peers_.begin(); it != peers_.end();) {
@@ -260,9 +269,10 @@ void HealthMonitor::tick() {
 void HealthMonitor::probe(const PeerRecord& peer) {
   auto& slot = sessions_[peer.pubkey];
   if (!slot) {
-    std::string target = (!settings_.no_ipv6 && !peer.mesh_ipv6.empty() && !settings_.mesh_ipv6.empty())
-                             ? peer.mesh_ipv6
-                             : peer.mesh_ip;
+    std::string target =
+        (!settings_.no_ipv6 && !peer.mesh_ipv6.empty() && !settings_.mesh_ipv6.empty())
+            ? peer.mesh_ipv6
+            : peer.mesh_ip;
     sockaddr_storage dst{};
     socklen_t dst_len = 0;
     if (!make_socket_address(target, settings_.probe_port, dst, dst_len)) return;
@@ -353,7 +363,8 @@ void HealthMonitor::on_probe_result(std::string pubkey, bool ok, double rtt_ms) 
   }
   metrics_.add("health.probes_failed");
   ++h.failures;
-  log_debug("health", "probe of " + pubkey.substr(0, 16) + "... failed (" + std::to_string(h.failures) + " in a row)");
+  log_debug("health", "probe of " + pubkey.substr(0, 16) + "... failed (" +
+                          std::to_string(h.failures) + " in a row)");
   const PeerRecord* peer = store_.get(pubkey);
   if (!peer) return;
   // A brand-new peer that never answered may still be completing its first handshake.

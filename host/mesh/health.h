@@ -29,7 +29,7 @@ struct HealthSettings {
   std::string mesh_ip;
   std::string mesh_ipv6;
   uint16_t probe_port = 0;
-  uint64_t interval_ms = 2000;       // while data flows to some peer (the fast signal needs it)
+  uint64_t interval_ms = 2000;  // while data flows to some peer (the fast signal needs it)
   // While nothing but keepalives flows and no peer is suspect. Each tick reads the whole
   // device from WireGuard, so an idle node wakes 2.5x less; a silent peer is still noticed
   // by `quiet_ms` + one tick, and the first tick that sees data switches to `interval_ms`.
@@ -42,7 +42,7 @@ struct HealthSettings {
   uint64_t busy_quiet_ms = 3000;
   uint64_t probe_timeout_ms = 900;  // under one (suspect) tick, so each tick settles the last probe
   int fail_limit = 3;
-  int64_t grace_ms = 20000;       // new peers get time to complete their first handshake
+  int64_t grace_ms = 20000;  // new peers get time to complete their first handshake
   int64_t offline_ms = 30000;
   bool no_ipv6 = false;
 };
@@ -58,7 +58,9 @@ class HealthMonitor {
   bool is_offline(const std::string& pubkey) const;
   // A first-hand report proves the peer's daemon is back (e.g. it restarted): lift the hold.
   void clear_offline(const std::string& pubkey) { offline_until_.erase(pubkey); }
-  void set_evict_hook(std::function<void(const std::string& pubkey)> hook) { on_evict_ = std::move(hook); }
+  void set_evict_hook(std::function<void(const std::string& pubkey)> hook) {
+    on_evict_ = std::move(hook);
+  }
   // Our IPv4 mesh address changed (collision re-derivation): the probe server is rebound
   // to it and outgoing probes bound to the old source are dropped.
   void set_mesh_ipv4(const std::string& ip);

@@ -22,15 +22,17 @@ struct NodeIdentity {
   // when a collision moves us, so a restart does not return to the contested address.
   std::string mesh_ip;
   std::string mesh_ipv6;
-  bool created = false;         // true if generated on this start
+  bool created = false;  // true if generated on this start
 };
 
 std::string identity_path(const std::string& state_dir, const std::string& ifname);
 
 // Loads the identity, or creates and saves a new one if the file does not exist.
-Result<NodeIdentity> load_or_create_identity(const std::string& state_dir, const std::string& ifname);
+Result<NodeIdentity> load_or_create_identity(const std::string& state_dir,
+                                             const std::string& ifname);
 Result<NodeIdentity> parse_identity(const std::string& json, const std::string& source);
 std::string serialize_identity(const NodeIdentity& id);
-Status save_identity(const std::string& state_dir, const std::string& ifname, const NodeIdentity& id);
+Status save_identity(const std::string& state_dir, const std::string& ifname,
+                     const NodeIdentity& id);
 
 }  // namespace wgmesh

@@ -1,9 +1,9 @@
 #include "mesh/local_node.h"
 
-#include <algorithm>
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <algorithm>
 
 #include "mesh/peer_store.h"
 

@@ -1,15 +1,13 @@
 #include "mesh/mesh_node.h"
 
 #include <arpa/inet.h>
-#include <unistd.h>
-
-#include <algorithm>
-
-#include <chrono>
-
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
 
 #include "common/atomic_file.h"
 #include "keys/mesh_address.h"
@@ -92,11 +90,13 @@ Status MeshNode::setup_interface() {
     }
   }
   if (!st.ok())
-    return Error{"port " + std::to_string(port) +
-                 " is in use and no available ports found (try listen_port with a different port): " +
-                 st.message()};
+    return Error{
+        "port " + std::to_string(port) +
+        " is in use and no available ports found (try listen_port with a different port): " +
+        st.message()};
   if (local_.listen_port != port)
-    log_warn("mesh", "listen port " + std::to_string(port) + " busy, using " + std::to_string(local_.listen_port));
+    log_warn("mesh", "listen port " + std::to_string(port) + " busy, using " +
+                         std::to_string(local_.listen_port));
 
   routes_ = std::make_unique<wg::RouteNetlink>();
   const std::string& ifn = config_.interface;
@@ -104,7 +104,8 @@ Status MeshNode::setup_interface() {
   auto v4 = wg::IpPrefix::parse(local_.mesh_ip + "/" + std::to_string(keys_.ipv4_prefix_length()));
   if (!v4.ok()) return v4.error();
   st = routes_->add_address(ifn, *v4);
-  if (!st.ok()) return Error{"cannot assign " + v4->to_string() + " to " + ifn + ": " + st.message()};
+  if (!st.ok())
+    return Error{"cannot assign " + v4->to_string() + " to " + ifn + ": " + st.message()};
   auto v6 = wg::IpPrefix::parse(local_.mesh_ipv6 + "/64");
   if (v6.ok()) {
     Status s6 = routes_->add_address(ifn, *v6);
@@ -121,17 +122,21 @@ Status MeshNode::start() {
   auto id = load_or_create_identity(config_.state_dir, config_.interface);
   if (!id.ok()) return id.error();
   identity_ = std::move(*id);
-  if (identity_.created) log_info("mesh", "generated a new WireGuard key pair in " + identity_path(config_.state_dir, config_.interface));
+  if (identity_.created)
+    log_info("mesh", "generated a new WireGuard key pair in " +
+                         identity_path(config_.state_dir, config_.interface));
 
   // Mesh addresses: a persisted IPv4 address inside the expected subnet that is a derivation
   // of our key is kept (it may be a collision re-derivation); otherwise derive. IPv6 is always
   // derived from the current secret.
-  addresses_ = std::make_unique<AddressSpace>(keys_.derived(), keys_.secret(), keys_.custom_subnet());
+  addresses_ =
+      std::make_unique<AddressSpace>(keys_.derived(), keys_.secret(), keys_.custom_subnet());
   auto startup_ip = addresses_->startup_address(identity_.public_key_text, identity_.mesh_ip);
   if (!startup_ip.ok()) return startup_ip.error();
   std::string ip = *startup_ip;
   if (!identity_.mesh_ip.empty() && identity_.mesh_ip != ip)
-    log_warn("mesh", "persisted mesh IP " + identity_.mesh_ip + " is not a derivation of our key in this mesh; using " + ip);
+    log_warn("mesh", "persisted mesh IP " + identity_.mesh_ip +
+                         " is not a derivation of our key in this mesh; using " + ip);
   local_.pubkey = identity_.public_key_text;
   local_.mesh_ip = ip;
   local_.mesh_ipv6 = keys_.mesh_ipv6(identity_.public_key_text);
@@ -148,11 +153,13 @@ Status MeshNode::start() {
   mesh_ip_filter_ = std::make_unique<MeshIpFilter>(
       *addresses_, MeshIpFilter::Hooks{[](const std::string& m) { log_warn("peers", m); },
                                        [this] { core_.metrics.add("peers.implausible_mesh_ip"); }});
-  store_.set_mesh_ip_filter(
-      [this](const std::string& key, const std::string& ip) { return mesh_ip_filter_->accept(key, ip); });
+  store_.set_mesh_ip_filter([this](const std::string& key, const std::string& ip) {
+    return mesh_ip_filter_->accept(key, ip);
+  });
   collisions_ = std::make_unique<CollisionResolver>(*addresses_, local_.pubkey);
   log_info("mesh", "node " + local_.pubkey.substr(0, 16) + "... mesh IP " + local_.mesh_ip + " " +
-                       local_.mesh_ipv6 + ", network ID " + keys::network_id_short_hex(keys_.derived()));
+                       local_.mesh_ipv6 + ", network ID " +
+                       keys::network_id_short_hex(keys_.derived()));
 
   Status st = setup_interface();
   if (!st.ok()) return st;
@@ -166,7 +173,8 @@ Status MeshNode::start() {
   rs.force_relay = config_.force_relay;
   rs.no_ipv6 = config_.no_ipv6;
   rs.enable_forwarding = config_.introducer;  // introducers relay (§7)
-  reconciler_ = std::make_unique<Reconciler>(core_.loop, *backend_, routes_.get(), store_, core_.metrics, rs);
+  reconciler_ =
+      std::make_unique<Reconciler>(core_.loop, *backend_, routes_.get(), store_, core_.metrics, rs);
   reconciler_->set_nat_type_source([this] { return local_.nat_type; });
 
   HealthSettings hs;
@@ -195,7 +203,8 @@ Status MeshNode::start() {
   // Store events: coalesced, delivered on the next loop turn (never re-entrantly).
   event_flush_ = std::make_unique<Timer>(core_.loop);
   store_.set_events_pending_hook([this] {
-    if (event_flush_ && !event_flush_->active()) event_flush_->start(0, 0, [this] { on_store_events(); });
+    if (event_flush_ && !event_flush_->active())
+      event_flush_->start(0, 0, [this] { on_store_events(); });
   });
   store_.set_listener([this](PeerEvent kind, const std::string& key) {
     auto subs = peer_subscribers_;
@@ -207,7 +216,8 @@ Status MeshNode::start() {
   if (cache.ok()) {
     auto cached = parse_peer_cache(*cache, wall_ms() / 1000);
     if (!cached.ok()) {
-      log_warn("cache", "ignoring " + peer_cache_path(config_.state_dir, config_.interface) + ": " + cached.message());
+      log_warn("cache", "ignoring " + peer_cache_path(config_.state_dir, config_.interface) + ": " +
+                            cached.message());
     } else {
       size_t restored = 0;
       for (const auto& c : *cached) {
@@ -216,8 +226,8 @@ Status MeshNode::start() {
         sockaddr_storage ss{};
         socklen_t len = 0;
         if (!ctl.empty() && parse_socket_address(ctl, ss, len))
-          (void)control_->exchange(reinterpret_cast<sockaddr*>(&ss), len, !config_.no_punching, 4000, "dht",
-                                   [](int, const std::string&) {});
+          (void)control_->exchange(reinterpret_cast<sockaddr*>(&ss), len, !config_.no_punching,
+                                   4000, "dht", [](int, const std::string&) {});
       }
       if (restored) log_info("cache", "restored " + std::to_string(restored) + " peers from cache");
     }
@@ -259,8 +269,10 @@ void MeshNode::stop() {
   core_.rpc.remove_owner("mesh");
   if (backend_) {
     Status st = backend_->delete_interface();
-    if (st.ok()) log_info("mesh", "WireGuard interface " + config_.interface + " removed");
-    else log_warn("mesh", "cannot remove interface " + config_.interface + ": " + st.message());
+    if (st.ok())
+      log_info("mesh", "WireGuard interface " + config_.interface + " removed");
+    else
+      log_warn("mesh", "cannot remove interface " + config_.interface + ": " + st.message());
   }
 }
 
@@ -272,11 +284,12 @@ Status MeshNode::reload_routes(const std::vector<std::string>& routes) {
     canonical.push_back(c);
   }
   if (local_.set_routes(canonical))
-    log_info("reload", "advertised routes now [" + [&] {
-      std::string s;
-      for (const auto& r : canonical) s += (s.empty() ? "" : ", ") + r;
-      return s;
-    }() + "]");
+    log_info(
+        "reload", "advertised routes now [" + [&] {
+          std::string s;
+          for (const auto& r : canonical) s += (s.empty() ? "" : ", ") + r;
+          return s;
+        }() + "]");
   return {};
 }
 
@@ -321,7 +334,8 @@ void MeshNode::move_mesh_ipv4(const std::string& ip) {
     (void)routes_->flush_addresses(config_.interface, AF_INET);
     auto v4 = wg::IpPrefix::parse(ip + "/" + std::to_string(keys_.ipv4_prefix_length()));
     Status st = v4.ok() ? routes_->add_address(config_.interface, *v4) : Status(v4.error());
-    if (!st.ok()) log_error("mesh", "cannot assign " + ip + " to " + config_.interface + ": " + st.message());
+    if (!st.ok())
+      log_error("mesh", "cannot assign " + ip + " to " + config_.interface + ": " + st.message());
   }
   // Then announce it (plugins re-announce on the change) and follow it everywhere else.
   local_.set_mesh_ip(ip);
@@ -346,16 +360,19 @@ PeerView MeshNode::view_of(const PeerRecord& p) const {
 
 void MeshNode::log_status() {
   auto active = store_.active();
-  log_info("status", "active peers: " + std::to_string(active.size()) + " of " + std::to_string(store_.count()));
+  log_info("status", "active peers: " + std::to_string(active.size()) + " of " +
+                         std::to_string(store_.count()));
   for (const PeerRecord* p : active) {
     PeerView v = view_of(*p);
     std::string via;
     for (const auto& d : p->discovered_via) via += (via.empty() ? "" : " ") + d;
-    log_info("status", "  - " + (p->hostname.empty() ? p->pubkey.substr(0, 16) + "..." : p->hostname) + " (" +
-                           p->mesh_ip + ") route=" + v.route + " via [" + via + "] endpoint=" + v.endpoint +
-                           (v.wg && !v.wg->last_handshake.is_zero()
-                                ? " handshake=" + std::to_string(wall_ms() / 1000 - v.wg->last_handshake.sec) + "s ago"
-                                : " handshake=never"));
+    log_info("status",
+             "  - " + (p->hostname.empty() ? p->pubkey.substr(0, 16) + "..." : p->hostname) + " (" +
+                 p->mesh_ip + ") route=" + v.route + " via [" + via + "] endpoint=" + v.endpoint +
+                 (v.wg && !v.wg->last_handshake.is_zero()
+                      ? " handshake=" +
+                            std::to_string(wall_ms() / 1000 - v.wg->last_handshake.sec) + "s ago"
+                      : " handshake=never"));
   }
 }
 
@@ -364,18 +381,20 @@ void MeshNode::register_rpc() {
     Status st = core_.rpc.add(name, "mesh", desc, std::move(h));
     if (!st.ok()) log_warn("mesh", st.message());
   };
-  add("peers.list", "Active peers (PeerInfo objects)", [this](std::shared_ptr<RpcResponder> r, const std::string&) {
-    (void)reconciler_->refresh_facts();
-    std::vector<PeerView> views;
-    for (const PeerRecord* p : store_.active()) views.push_back(view_of(*p));
-    r->reply(peer_list_json(views, true));
-  });
+  add("peers.list", "Active peers (PeerInfo objects)",
+      [this](std::shared_ptr<RpcResponder> r, const std::string&) {
+        (void)reconciler_->refresh_facts();
+        std::vector<PeerView> views;
+        for (const PeerRecord* p : store_.active()) views.push_back(view_of(*p));
+        r->reply(peer_list_json(views, true));
+      });
   add("peers.get", "One peer by public key: {\"pubkey\": \"...\"}",
       [this](std::shared_ptr<RpcResponder> r, const std::string& params) {
         rapidjson::Document doc;
         doc.Parse(params.c_str(), params.size());
         auto it = doc.IsObject() ? doc.FindMember("pubkey") : rapidjson::Value::MemberIterator();
-        if (!doc.IsObject() || it == doc.MemberEnd() || !it->value.IsString() || it->value.GetStringLength() == 0) {
+        if (!doc.IsObject() || it == doc.MemberEnd() || !it->value.IsString() ||
+            it->value.GetStringLength() == 0) {
           r->error(kRpcInvalidParams, "missing or invalid 'pubkey' parameter");
           return;
         }
@@ -388,18 +407,20 @@ void MeshNode::register_rpc() {
         (void)reconciler_->refresh_facts();
         r->reply(peer_view_json(view_of(*p)));
       });
-  add("peers.count", "Counts of active, dead and total peers", [this](std::shared_ptr<RpcResponder> r, const std::string&) {
-    size_t total = store_.count(), active = store_.active().size();
-    r->reply("{\"active\":" + std::to_string(active) + ",\"total\":" + std::to_string(total) +
-             ",\"dead\":" + std::to_string(total - active) + "}");
-  });
+  add("peers.count", "Counts of active, dead and total peers",
+      [this](std::shared_ptr<RpcResponder> r, const std::string&) {
+        size_t total = store_.count(), active = store_.active().size();
+        r->reply("{\"active\":" + std::to_string(active) + ",\"total\":" + std::to_string(total) +
+                 ",\"dead\":" + std::to_string(total - active) + "}");
+      });
   add("mesh.reconcile", "Reconcile WireGuard now; returns the reconcile statistics",
       [this](std::shared_ptr<RpcResponder> r, const std::string&) {
         Status st = reconciler_->run_once();
         const auto& s = reconciler_->stats();
-        r->reply("{\"ok\":" + std::string(st.ok() ? "true" : "false") + ",\"runs\":" + std::to_string(s.runs) +
-                 ",\"peers_added\":" + std::to_string(s.peers_added) + ",\"peers_removed\":" +
-                 std::to_string(s.peers_removed) + ",\"last_duration_us\":" + std::to_string(s.last_duration_us) + "}");
+        r->reply("{\"ok\":" + std::string(st.ok() ? "true" : "false") + ",\"runs\":" +
+                 std::to_string(s.runs) + ",\"peers_added\":" + std::to_string(s.peers_added) +
+                 ",\"peers_removed\":" + std::to_string(s.peers_removed) +
+                 ",\"last_duration_us\":" + std::to_string(s.last_duration_us) + "}");
       });
 }
 
@@ -435,8 +456,9 @@ int MeshNode::open(const uint8_t* data, size_t len, uint32_t flags, const sockad
                    std::string& type, std::string& payload) {
   constexpr uint32_t kStrict = 1u << 0, kNoReplay = 1u << 1;
   OpenFailure failure = OpenFailure::None;
-  auto r = keys_.open(std::string_view(reinterpret_cast<const char*>(data), len), from, (flags & kStrict) != 0,
-                      (flags & kNoReplay) ? nullptr : &plugin_replay_, &failure);
+  auto r =
+      keys_.open(std::string_view(reinterpret_cast<const char*>(data), len), from,
+                 (flags & kStrict) != 0, (flags & kNoReplay) ? nullptr : &plugin_replay_, &failure);
   if (!r.ok()) {
     core_.metrics.add(failure == OpenFailure::Replay    ? "envelope.dropped_replay"
                       : failure == OpenFailure::Invalid ? "envelope.dropped_invalid"
@@ -455,7 +477,8 @@ int MeshNode::open(const uint8_t* data, size_t len, uint32_t flags, const sockad
 }
 
 std::string MeshNode::local_announcement(uint32_t max_known_peers) {
-  return keys::announcement_to_json(local_.announcement(&store_, max_known_peers, wall_ms() / 1000));
+  return keys::announcement_to_json(
+      local_.announcement(&store_, max_known_peers, wall_ms() / 1000));
 }
 
 std::string MeshNode::local_node_json() { return local_.json(); }
@@ -489,13 +512,15 @@ int MeshNode::register_source(const std::string& label, int rank, int cls) {
   return kOk;
 }
 
-int MeshNode::report_peer(const std::string& label, const std::string& json, const std::string& reporter) {
+int MeshNode::report_peer(const std::string& label, const std::string& json,
+                          const std::string& reporter) {
   auto report = parse_peer_report(json);
   if (!report.ok()) {
     core_.metrics.add(reporter + ".report_errors");
     return kErrInvalid;
   }
-  if (config_.no_ipv6 && report->endpoint && endpoint_is_ipv6(*report->endpoint)) report->endpoint.reset();
+  if (config_.no_ipv6 && report->endpoint && endpoint_is_ipv6(*report->endpoint))
+    report->endpoint.reset();
   Status st = store_.update(*report, label);
   if (!st.ok()) {
     log_debug(reporter, "report refused: " + st.message());
@@ -518,11 +543,14 @@ int MeshNode::peer_json(const std::string& pubkey, std::string& out) {
 
 std::string MeshNode::peers_json(bool active_only) {
   std::vector<PeerView> views;
-  for (const PeerRecord* p : active_only ? store_.active() : store_.all()) views.push_back(view_of(*p));
+  for (const PeerRecord* p : active_only ? store_.active() : store_.all())
+    views.push_back(view_of(*p));
   return peer_list_json(views, false);
 }
 
-size_t MeshNode::peer_count(bool active_only) { return active_only ? store_.active().size() : store_.count(); }
+size_t MeshNode::peer_count(bool active_only) {
+  return active_only ? store_.active().size() : store_.count();
+}
 
 uint64_t MeshNode::subscribe_peers(std::function<void(PeerEvent, const std::string&)> cb) {
   uint64_t id = next_sub_id_++;
@@ -542,7 +570,8 @@ void MeshNode::request_reconcile() {
   if (reconciler_) reconciler_->request();
 }
 
-int MeshNode::control_register(const std::string& type, const std::string& owner, ControlHandler handler) {
+int MeshNode::control_register(const std::string& type, const std::string& owner,
+                               ControlHandler handler) {
   if (!control_) return kErrState;
   Status st = control_->register_handler(type, owner, std::move(handler));
   if (!st.ok()) {
@@ -556,13 +585,14 @@ void MeshNode::control_unregister_owner(const std::string& owner) {
   if (control_) control_->unregister_owner(owner);
 }
 
-int MeshNode::control_send(const std::string& type, const std::string& payload, const sockaddr* to, socklen_t len) {
+int MeshNode::control_send(const std::string& type, const std::string& payload, const sockaddr* to,
+                           socklen_t len) {
   if (!control_) return kErrState;
   return control_->send(type, payload, to, len).ok() ? kOk : kErrIo;
 }
 
-int MeshNode::control_exchange(const sockaddr* to, socklen_t len, uint32_t flags, uint32_t timeout_ms,
-                               const std::string& label, ExchangeDone done) {
+int MeshNode::control_exchange(const sockaddr* to, socklen_t len, uint32_t flags,
+                               uint32_t timeout_ms, const std::string& label, ExchangeDone done) {
   if (!control_) return kErrState;
   if (!sources_.find(label)) return kErrInvalid;
   bool punch = (flags & 1u) != 0 && !config_.no_punching;

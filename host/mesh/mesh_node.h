@@ -40,15 +40,16 @@ class MeshNode final : public MeshServices {
   int hourly_infohash(int64_t unix_seconds, uint8_t out[20]) override;
   int epoch_hmac(const uint8_t* msg, size_t len, uint8_t out[32]) override;
   int seal(const std::string& type, const std::string& payload, std::string& out) override;
-  int open(const uint8_t* data, size_t len, uint32_t flags, const sockaddr* from, socklen_t from_len,
-           std::string& type, std::string& payload) override;
+  int open(const uint8_t* data, size_t len, uint32_t flags, const sockaddr* from,
+           socklen_t from_len, std::string& type, std::string& payload) override;
   std::string local_announcement(uint32_t max_known_peers) override;
   std::string local_node_json() override;
   int set_local_endpoint(const std::string& endpoint, const std::string& source) override;
   int set_local_nat_type(const std::string& nat_type) override;
   uint64_t subscribe_local(std::function<void()> cb) override;
   int register_source(const std::string& label, int rank, int cls) override;
-  int report_peer(const std::string& label, const std::string& json, const std::string& reporter) override;
+  int report_peer(const std::string& label, const std::string& json,
+                  const std::string& reporter) override;
   int remove_peer(const std::string& pubkey, const std::string& reason) override;
   int peer_json(const std::string& pubkey, std::string& out) override;
   std::string peers_json(bool active_only) override;
@@ -56,7 +57,8 @@ class MeshNode final : public MeshServices {
   uint64_t subscribe_peers(std::function<void(PeerEvent, const std::string&)> cb) override;
   void unsubscribe(uint64_t id) override;
   void request_reconcile() override;
-  int control_register(const std::string& type, const std::string& owner, ControlHandler handler) override;
+  int control_register(const std::string& type, const std::string& owner,
+                       ControlHandler handler) override;
   void control_unregister_owner(const std::string& owner) override;
   int control_send(const std::string& type, const std::string& payload, const sockaddr* to,
                    socklen_t to_len) override;

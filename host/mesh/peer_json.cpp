@@ -1,9 +1,9 @@
 #include "mesh/peer_json.h"
 
-#include <ctime>
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <ctime>
 
 namespace wgmesh {
 namespace {

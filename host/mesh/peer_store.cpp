@@ -1,12 +1,11 @@
 #include "mesh/peer_store.h"
 
 #include <arpa/inet.h>
+#include <rapidjson/document.h>
 #include <sodium.h>
 
 #include <algorithm>
 #include <cstring>
-
-#include <rapidjson/document.h>
 
 namespace wgmesh {
 
@@ -103,14 +102,18 @@ Result<PeerReport> parse_peer_report(const std::string& json) {
   auto str = [&](const char* key, std::optional<std::string>& out) -> Status {
     auto it = doc.FindMember(key);
     if (it == doc.MemberEnd() || it->value.IsNull()) return {};
-    if (!it->value.IsString()) return Error{std::string("peer report: '") + key + "' must be a string"};
+    if (!it->value.IsString())
+      return Error{std::string("peer report: '") + key + "' must be a string"};
     out = std::string(it->value.GetString(), it->value.GetStringLength());
     return {};
   };
   std::optional<std::string> pubkey;
-  for (auto [key, field] : {std::pair{"wg_pubkey", &pubkey}, {"hostname", &r.hostname},
-                            {"mesh_ip", &r.mesh_ip}, {"mesh_ipv6", &r.mesh_ipv6},
-                            {"endpoint", &r.endpoint}, {"nat_type", &r.nat_type}}) {
+  for (auto [key, field] : {std::pair{"wg_pubkey", &pubkey},
+                            {"hostname", &r.hostname},
+                            {"mesh_ip", &r.mesh_ip},
+                            {"mesh_ipv6", &r.mesh_ipv6},
+                            {"endpoint", &r.endpoint},
+                            {"nat_type", &r.nat_type}}) {
     Status st = str(key, *field);
     if (!st.ok()) return st.error();
   }
@@ -187,17 +190,20 @@ Status PeerStore::update(const PeerReport& report, const std::string& label) {
   const int64_t now = clock_();
   auto tomb = tombstones_.find(report.pubkey);
   if (tomb != tombstones_.end()) {
-    if (now >= tomb->second) tombstones_.erase(tomb);
+    if (now >= tomb->second)
+      tombstones_.erase(tomb);
     else if (!source->refreshes_liveness())
       return Error{"peer recently departed; second-hand report ignored"};
-    else tombstones_.erase(tomb);
+    else
+      tombstones_.erase(tomb);
   }
 
   auto it = peers_.find(report.pubkey);
   bool is_new = it == peers_.end();
   if (is_new) {
     if (peers_.size() >= limits_.max_peers)
-      return Error{"peer cap reached (" + std::to_string(limits_.max_peers) + "); dropping new peer via " + label};
+      return Error{"peer cap reached (" + std::to_string(limits_.max_peers) +
+                   "); dropping new peer via " + label};
     PeerRecord rec;
     rec.pubkey = report.pubkey;
     rec.first_seen_ms = now;
@@ -212,7 +218,8 @@ Status PeerStore::update(const PeerReport& report, const std::string& label) {
 
   // Liveness.
   if (!is_new) {
-    if (source->refreshes_liveness()) peer.last_seen_ms = now;
+    if (source->refreshes_liveness())
+      peer.last_seen_ms = now;
     else if (report.last_seen_unix)
       peer.last_seen_ms = std::max(peer.last_seen_ms, std::min(now, *report.last_seen_unix * 1000));
   }
@@ -321,12 +328,14 @@ std::vector<std::string> PeerStore::expire() {
 }
 
 std::string PeerStore::endpoint_of(const PeerRecord& peer) const {
-  const EndpointCandidate* c = peer.best_endpoint(clock_(), allow_ipv6_, limits_.candidate_fresh_ms);
+  const EndpointCandidate* c =
+      peer.best_endpoint(clock_(), allow_ipv6_, limits_.candidate_fresh_ms);
   return c ? c->endpoint : std::string();
 }
 
 std::string PeerStore::endpoint_label_of(const PeerRecord& peer) const {
-  const EndpointCandidate* c = peer.best_endpoint(clock_(), allow_ipv6_, limits_.candidate_fresh_ms);
+  const EndpointCandidate* c =
+      peer.best_endpoint(clock_(), allow_ipv6_, limits_.candidate_fresh_ms);
   return c ? c->label : std::string();
 }
 
@@ -337,8 +346,10 @@ void PeerStore::queue_event(PeerEvent kind, const std::string& pubkey) {
     pending_[pubkey] = kind;
   } else if (kind == PeerEvent::Removed) {
     // New then Removed before anyone saw it: nothing to tell; otherwise Removed.
-    if (it->second == PeerEvent::New) pending_.erase(it);
-    else it->second = PeerEvent::Removed;
+    if (it->second == PeerEvent::New)
+      pending_.erase(it);
+    else
+      it->second = PeerEvent::Removed;
   } else if (it->second == PeerEvent::Removed) {
     it->second = PeerEvent::New;  // removed and re-added: listeners see it as new
   }

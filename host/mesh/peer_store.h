@@ -60,7 +60,7 @@ struct PeerRecord {
   int64_t first_seen_ms = 0;
   std::vector<std::string> discovered_via;
   std::vector<EndpointCandidate> candidates;
-  int identity_rank = 0;            // rank of the source that last set identity fields
+  int identity_rank = 0;  // rank of the source that last set identity fields
   int64_t identity_seen_ms = 0;
   std::optional<double> latency_ms;
 
@@ -73,11 +73,11 @@ enum class PeerEvent { New = 1, Updated = 2, Removed = 3 };
 
 struct PeerStoreLimits {
   size_t max_peers = 1000;
-  int64_t active_ms = 5 * 60 * 1000;        // PeerDeadTimeout
-  int64_t remove_ms = 10 * 60 * 1000;       // PeerRemoveTimeout
+  int64_t active_ms = 5 * 60 * 1000;   // PeerDeadTimeout
+  int64_t remove_ms = 10 * 60 * 1000;  // PeerRemoveTimeout
   int64_t candidate_fresh_ms = 3 * 60 * 1000;
   int64_t identity_fresh_ms = 3 * 60 * 1000;
-  int64_t tombstone_ms = 2 * 60 * 1000;     // no transitive resurrection after a goodbye
+  int64_t tombstone_ms = 2 * 60 * 1000;  // no transitive resurrection after a goodbye
 };
 
 class PeerStore {
@@ -112,11 +112,14 @@ class PeerStore {
   void set_events_pending_hook(std::function<void()> hook) { pending_hook_ = std::move(hook); }
   // Called for every accepted first-hand report (a source that refreshes liveness): proof
   // that the peer's daemon is alive right now.
-  void set_first_hand_hook(std::function<void(const std::string&)> hook) { first_hand_hook_ = std::move(hook); }
+  void set_first_hand_hook(std::function<void(const std::string&)> hook) {
+    first_hand_hook_ = std::move(hook);
+  }
   // Decides whether a report's IPv4 mesh address may be stored (daemon.md §8: only
   // addresses derived from the peer's key). A refused address is dropped from the report and
   // the rest is merged. Unset: every valid literal is accepted.
-  void set_mesh_ip_filter(std::function<bool(const std::string& pubkey, const std::string& ip)> filter) {
+  void set_mesh_ip_filter(
+      std::function<bool(const std::string& pubkey, const std::string& ip)> filter) {
     mesh_ip_filter_ = std::move(filter);
   }
   void flush_events();
@@ -142,7 +145,7 @@ class PeerStore {
 };
 
 // Validation helpers shared by the store and the host table.
-bool is_valid_wg_pubkey(const std::string& text);   // 44-char standard base64 of 32 bytes
+bool is_valid_wg_pubkey(const std::string& text);  // 44-char standard base64 of 32 bytes
 bool is_ip_literal(const std::string& text);
 bool is_ipv6_endpoint(const std::string& endpoint);
 bool split_host_port(const std::string& endpoint, std::string& host, uint16_t& port);

@@ -399,7 +399,8 @@ wg::DesiredDevice Reconciler::desired(const wg::DeviceState& actual,
 void Reconciler::add_kicks(const wg::DesiredDevice& want, wg::DeviceUpdate& update) const {
   for (const auto& d : want.peers) {
     if (!kicks_.count(d.public_key.to_base64())) continue;
-    std::erase_if(update.peers, [&](const wg::PeerConfig& p) { return p.public_key == d.public_key; });
+    std::erase_if(update.peers,
+                  [&](const wg::PeerConfig& p) { return p.public_key == d.public_key; });
     wg::PeerConfig gone;
     gone.public_key = d.public_key;
     gone.remove = true;

@@ -148,8 +148,8 @@ class Reconciler {
   mutable std::set<std::string> refused_prefix_logged_;         // log each refusal once
   mutable std::map<std::string, int64_t> first_configured_ms_;  // pubkey -> when first wanted
   mutable HandshakeStarter starter_;
-  mutable std::set<std::string> kicks_;  // peers whose first initiation is restarted this pass
-  std::unique_ptr<Timer> deferred_;      // the starter's next moment
+  mutable std::set<std::string> kicks_;    // peers whose first initiation is restarted this pass
+  std::unique_ptr<Timer> deferred_;        // the starter's next moment
   std::optional<wg::DeviceState> cached_;  // last full read + the updates applied since
   relay::RelayPolicy relay_;
   std::unique_ptr<Timer> relay_timer_;

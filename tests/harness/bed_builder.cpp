@@ -1,12 +1,12 @@
 #include "harness/bed_builder.h"
 
-#include "harness/nat_router.h"
-#include "harness/netns_ops.h"
-#include "harness/subprocess.h"
-
 #include <unistd.h>
 
 #include <stdexcept>
+
+#include "harness/nat_router.h"
+#include "harness/netns_ops.h"
+#include "harness/subprocess.h"
 
 namespace wgmesh::testbed {
 namespace {
@@ -27,7 +27,8 @@ std::string router_port(const RouterInfo& router) { return "r" + std::to_string(
 // bed promises usable IPv6 when it returns, so wait for the flag to go (bounded: ~5 s).
 void wait_until_no_tentative_addresses(const std::string& netns) {
   for (int attempt = 0; attempt < 500; ++attempt) {
-    RunResult r = run_command({"ip", "-n", netns, "-6", "addr", "show", "dev", "eth0", "tentative"});
+    RunResult r =
+        run_command({"ip", "-n", netns, "-6", "addr", "show", "dev", "eth0", "tentative"});
     if (r.ok() && r.output.find("inet6") == std::string::npos) return;
     usleep(10'000);
   }

@@ -50,8 +50,8 @@ inline std::string short_key(const std::string& key) {
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
 #endif
-inline void logf(const wgm_host_api* host, wgm_ctx* ctx, wgm_log_level level, const char* fmt,
-                 ...) {
+inline void
+logf(const wgm_host_api* host, wgm_ctx* ctx, wgm_log_level level, const char* fmt, ...) {
   char buf[1024];
   va_list ap;
   va_start(ap, fmt);

@@ -9,7 +9,8 @@
 namespace wgmesh::testing {
 
 MeshBed::MeshBed(int hosts, bool ipv6, std::string wgmeshd)
-    : bed_(testbed::TestBed::Options{.n_hosts = hosts, .ipv6 = ipv6}), wgmeshd_(std::move(wgmeshd)) {}
+    : bed_(testbed::TestBed::Options{.n_hosts = hosts, .ipv6 = ipv6}),
+      wgmeshd_(std::move(wgmeshd)) {}
 
 MeshBed::MeshBed(testbed::BedOptions options, std::string wgmeshd)
     : bed_(std::move(options)), wgmeshd_(std::move(wgmeshd)) {}
@@ -18,12 +19,15 @@ MeshBed::~MeshBed() {
   for (auto& [i, p] : daemons_) p.kill_and_wait(std::chrono::seconds(5));
 }
 
-std::string MeshBed::socket(int i) const { return const_cast<MeshBed*>(this)->host(i).path("rpc.sock"); }
+std::string MeshBed::socket(int i) const {
+  return const_cast<MeshBed*>(this)->host(i).path("rpc.sock");
+}
 
 void MeshBed::start(int i, const NodeOptions& o) {
   launch(i, o);
   if (!wait_ready(i, std::chrono::seconds(20)))
-    throw std::runtime_error("wgmeshd on " + host(i).name() + " did not come up:\n" + daemons_.at(i).read_log());
+    throw std::runtime_error("wgmeshd on " + host(i).name() + " did not come up:\n" +
+                             daemons_.at(i).read_log());
 }
 
 bool MeshBed::wait_ready(int i, std::chrono::milliseconds timeout) {
@@ -33,8 +37,9 @@ bool MeshBed::wait_ready(int i, std::chrono::milliseconds timeout) {
 
 void MeshBed::launch(int i, const NodeOptions& o) {
   testbed::TestHost& h = host(i);
-  std::string toml = "[node]\nsecret = \"" + o.secret + "\"\ninterface = \"wg0\"\nstate_dir = \"" + h.path("state") +
-                     "\"\nbackend = \"userspace\"\nhostname = \"" + h.name() + "\"\nlog_level = \"" + o.log_level + "\"\n";
+  std::string toml = "[node]\nsecret = \"" + o.secret + "\"\ninterface = \"wg0\"\nstate_dir = \"" +
+                     h.path("state") + "\"\nbackend = \"userspace\"\nhostname = \"" + h.name() +
+                     "\"\nlog_level = \"" + o.log_level + "\"\n";
   if (o.no_ipv6) toml += "no_ipv6 = true\n";
   if (!o.advertise_routes.empty()) {
     toml += "advertise_routes = [";
@@ -48,7 +53,8 @@ void MeshBed::launch(int i, const NodeOptions& o) {
   toml += "]\n[plugins.rpc]\nsocket_path = \"" + socket(i) + "\"\n" + o.extra_plugins_toml;
   std::ofstream(h.path("wgmesh.toml")) << toml;
   daemons_.erase(i);
-  daemons_.emplace(i, h.spawn({wgmeshd_, "--config", h.path("wgmesh.toml")}, {}, h.path("wgmeshd.log")));
+  daemons_.emplace(
+      i, h.spawn({wgmeshd_, "--config", h.path("wgmesh.toml")}, {}, h.path("wgmeshd.log")));
 }
 
 void MeshBed::crash(int i) {
@@ -64,7 +70,8 @@ void MeshBed::stop(int i) {
   daemons_.erase(i);
 }
 
-std::optional<rapidjson::Document> MeshBed::rpc(int i, const std::string& method, const std::string& params) {
+std::optional<rapidjson::Document> MeshBed::rpc(int i, const std::string& method,
+                                                const std::string& params) {
   return rpc_call(socket(i), method, params);
 }
 
@@ -91,7 +98,8 @@ std::vector<std::string> MeshBed::peer_keys(int i) {
   std::vector<std::string> keys;
   auto r = rpc(i, "peers.list");
   if (!r || !(*r)["result"].IsObject()) return keys;
-  for (const auto& p : (*r)["result"]["peers"].GetArray()) keys.emplace_back(p["pubkey"].GetString());
+  for (const auto& p : (*r)["result"]["peers"].GetArray())
+    keys.emplace_back(p["pubkey"].GetString());
   std::sort(keys.begin(), keys.end());
   return keys;
 }

@@ -45,7 +45,8 @@ class MeshBed {
   testbed::Process& daemon(int i) { return daemons_.at(i); }
 
   std::string socket(int i) const;
-  std::optional<rapidjson::Document> rpc(int i, const std::string& method, const std::string& params = "");
+  std::optional<rapidjson::Document> rpc(int i, const std::string& method,
+                                         const std::string& params = "");
   std::string pubkey(int i);
   std::string mesh_ip(int i);
   std::string mesh_ipv6(int i);

@@ -5,7 +5,7 @@
 namespace wgmesh {
 namespace {
 
-const std::string kLow(43, 'A');   // sorts before kMid
+const std::string kLow(43, 'A');  // sorts before kMid
 const std::string kMid(43, 'M');
 const std::string kHigh(43, 'Z');
 
@@ -54,7 +54,7 @@ TEST(HandshakeStarter, ResponderTurnsItsKeepaliveOnAfterTheGraceOnly) {
   EXPECT_EQ(s.next_due_ms(), 2500);
   EXPECT_FALSE(s.decide(kMid, false, 2499).keepalive);
   EXPECT_TRUE(s.decide(kMid, false, 2500).keepalive);
-  EXPECT_FALSE(s.next_due_ms());  // nothing left to wait for: no busy re-run
+  EXPECT_FALSE(s.next_due_ms());                   // nothing left to wait for: no busy re-run
   EXPECT_FALSE(s.decide(kMid, false, 9000).kick);  // the responder never kicks
 }
 

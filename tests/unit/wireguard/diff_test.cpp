@@ -223,12 +223,12 @@ using testing::test_key;
 TEST(ApplyUpdateToState, StateAfterAnUpdateMatchesWhatWasWanted) {
   Fixture f(200);
   DesiredDevice want = f.desired;
-  want.peers.erase(want.peers.begin() + 7);                  // one removed
-  want.peers[3].endpoint = endpoint("203.0.113.9:4000");     // one moved
+  want.peers.erase(want.peers.begin() + 7);               // one removed
+  want.peers[3].endpoint = endpoint("203.0.113.9:4000");  // one moved
   want.peers[4].allowed_ips.push_back(prefix("172.16.0.0/12"));
   want.peers[5].preshared_key.reset();
   want.peers[6].persistent_keepalive = 0;
-  want.peers.push_back(desired_peer(230));                   // one added (prefixes of its own)
+  want.peers.push_back(desired_peer(230));  // one added (prefixes of its own)
   auto u = compute_update(f.actual, want);
   ASSERT_TRUE(u) << u.message();
   DeviceState cached = f.actual;
