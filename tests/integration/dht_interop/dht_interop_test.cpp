@@ -11,181 +11,29 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
-#include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <deque>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "swarm_client.h"
 #include "wgmesh/dht/node.h"
 
 namespace wgmesh::dht {
 namespace {
 
-namespace fs = std::filesystem;
 using Clk = std::chrono::steady_clock;
 
 double ms_since(Clk::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clk::now() - t0).count();
 }
-
-bool in_path(const std::string& exe) {
-  const char* path = std::getenv("PATH");
-  if (!path) return false;
-  std::stringstream ss(path);
-  std::string dir;
-  while (std::getline(ss, dir, ':'))
-    if (!dir.empty() && ::access((fs::path(dir) / exe).c_str(), X_OK) == 0) return true;
-  return false;
-}
-
-// fork + exec in `cwd`, output captured; returns the exit status (or -1).
-int run(const std::vector<std::string>& argv, const std::string& cwd, std::string& out) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return -1;
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    ::dup2(fds[1], 1);
-    ::dup2(fds[1], 2);
-    if (::chdir(cwd.c_str()) != 0) ::_exit(126);
-    std::vector<char*> a;
-    for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
-    a.push_back(nullptr);
-    ::execvp(a[0], a.data());
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  ::close(fds[0]);
-  int st = 0;
-  ::waitpid(pid, &st, 0);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-// Installs bittorrent-dht@11 into the build tree once (a lock serialises parallel test
-// processes) and puts the swarm script next to node_modules so its ESM import resolves.
-std::string prepare_npm(std::string& error) {
-  const std::string dir = DHT_INTEROP_NPM_DIR;
-  fs::create_directories(dir);
-  int lock = ::open((dir + "/.install.lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
-  if (lock < 0 || ::flock(lock, LOCK_EX) != 0) {
-    error = "cannot lock " + dir;
-    return {};
-  }
-  if (!fs::exists(fs::path(dir) / "node_modules/bittorrent-dht/package.json")) {
-    if (!fs::exists(fs::path(dir) / "package.json"))
-      std::ofstream(fs::path(dir) / "package.json")
-          << R"({"name":"wgmesh-dht-interop","private":true})";
-    std::string out;
-    int rc =
-        run({"npm", "install", "--no-audit", "--no-fund", "--loglevel=error", "bittorrent-dht@11"},
-            dir, out);
-    if (rc != 0)
-      error = "npm install bittorrent-dht@11 failed (rc " + std::to_string(rc) + "): " + out;
-  }
-  if (error.empty())
-    fs::copy_file(DHT_INTEROP_SCRIPT, fs::path(dir) / "dht_swarm.mjs",
-                  fs::copy_options::overwrite_existing);
-  ::flock(lock, LOCK_UN);
-  ::close(lock);
-  return error.empty() ? dir : std::string{};
-}
-
-// The npm swarm child process, spoken to line by line.
-class Swarm {
- public:
-  ~Swarm() { stop(); }
-
-  bool start(const std::string& dir, int n) {
-    int in[2], out[2];
-    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) return false;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test
-      ::dup2(in[0], 0);
-      ::dup2(out[1], 1);
-      if (::chdir(dir.c_str()) != 0) ::_exit(126);
-      std::string ns = std::to_string(n);
-      ::execlp("node", "node", "dht_swarm.mjs", ns.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(in[0]);
-    ::close(out[1]);
-    in_ = in[1];
-    out_ = out[0];
-    ::fcntl(out_, F_SETFL, O_NONBLOCK);
-    return pid_ > 0;
-  }
-
-  void send(const std::string& line) {
-    std::string l = line + "\n";
-    ASSERT_EQ(::write(in_, l.data(), l.size()), static_cast<ssize_t>(l.size()));
-  }
-
-  int fd() const { return out_; }
-
-  void on_readable() {
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(out_, buf, sizeof buf)) > 0) buf_.append(buf, static_cast<size_t>(n));
-    size_t nl;
-    while ((nl = buf_.find('\n')) != std::string::npos) {
-      lines_.push_back(buf_.substr(0, nl));
-      buf_.erase(0, nl + 1);
-    }
-  }
-
-  // Removes and returns the first line starting with one of the prefixes.
-  std::optional<std::string> take(std::initializer_list<std::string> prefixes) {
-    for (auto it = lines_.begin(); it != lines_.end(); ++it)
-      for (const auto& p : prefixes)
-        if (it->rfind(p, 0) == 0) {
-          std::string l = *it;
-          lines_.erase(it);
-          return l;
-        }
-    return std::nullopt;
-  }
-
-  void stop() {
-    if (pid_ <= 0) return;
-    std::string q = "quit\n";
-    (void)!::write(in_, q.data(), q.size());
-    ::close(in_);
-    int st = 0;
-    for (int i = 0; i < 100 && ::waitpid(pid_, &st, WNOHANG) == 0; ++i) ::usleep(20000);
-    if (::waitpid(pid_, &st, WNOHANG) == 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &st, 0);
-    }
-    ::close(out_);
-    pid_ = -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int in_ = -1, out_ = -1;
-  std::string buf_;
-  std::deque<std::string> lines_;
-};
 
 class SocketTransport : public Transport {
  public:
@@ -251,23 +99,18 @@ class LocalDht {
 
 class DhtInterop : public ::testing::Test {
  protected:
-  Swarm swarm;
+  testing::Swarm swarm;
   std::vector<uint16_t> ports;
   std::vector<LocalDht*> dhts;  // driven by the loop
 
   void SetUp() override {
-    if (!in_path("node") || !in_path("npm"))
+    if (!testing::have_node_and_npm())
       GTEST_SKIP() << "node/npm not installed: npm bittorrent-dht interop skipped";
     std::string err;
-    std::string dir = prepare_npm(err);
+    std::string dir = testing::prepare_swarm(err);
     ASSERT_FALSE(dir.empty()) << err;
-    ASSERT_TRUE(swarm.start(dir, 8));
-    std::optional<std::string> ready;
-    ASSERT_TRUE(loop([&] { return (ready = swarm.take({"READY"})).has_value(); }, 20000))
-        << "swarm did not start";
-    std::istringstream is(ready->substr(6));
-    int p;
-    while (is >> p) ports.push_back(static_cast<uint16_t>(p));
+    ASSERT_TRUE(swarm.start(dir, testing::SwarmOptions{.nodes = 8}, err)) << err;
+    ports = swarm.ports();
     ASSERT_EQ(ports.size(), 8u);
   }
 
