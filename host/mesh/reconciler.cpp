@@ -163,13 +163,11 @@ std::vector<const PeerRecord*> Reconciler::configurable_peers() const {
   return out;
 }
 
-void Reconciler::plan_relays(const wg::DeviceState& actual,
+void Reconciler::plan_relays(const DevicePeers& device_peers,
                              const std::vector<const PeerRecord*>& peers) {
   const int64_t now = now_ms();
   for (auto it = first_configured_ms_.begin(); it != first_configured_ms_.end();)
     it = store_.get(it->first) ? std::next(it) : first_configured_ms_.erase(it);
-  std::map<std::string, const wg::PeerState*> device_peers;
-  for (const auto& p : actual.peers) device_peers[p.public_key.to_base64()] = &p;
 
   relay::LocalFacts local;
   local.pubkey = settings_.local_pubkey;
@@ -191,7 +189,7 @@ void Reconciler::plan_relays(const wg::DeviceState& actual,
     f.nat_type = peer->nat_type;
     f.discovered_via = peer->discovered_via;
     f.last_seen_ms = peer->last_seen_ms;
-    f.handshakes_read = true;  // `actual` is a successful device read
+    f.handshakes_read = true;  // the state comes from a successful read (plus our own writes)
     auto dev = device_peers.find(peer->pubkey);
     f.has_entry = dev != device_peers.end();
     if (f.has_entry && !dev->second->last_handshake.is_zero())
@@ -272,7 +270,7 @@ void Reconciler::ensure_forwarding() {
   }
 }
 
-wg::DesiredDevice Reconciler::desired(const wg::DeviceState& actual,
+wg::DesiredDevice Reconciler::desired(const DevicePeers& device_peers,
                                       const std::vector<const PeerRecord*>& peers,
                                       std::vector<wg::Route>& routes) const {
   struct Claim {
@@ -281,8 +279,6 @@ wg::DesiredDevice Reconciler::desired(const wg::DeviceState& actual,
     wg::IpPrefix prefix;
     bool mesh_address;  // a peer's own /32 or /128 beats a routed network
   };
-  std::map<std::string, const wg::PeerState*> device_peers;
-  for (const auto& p : actual.peers) device_peers[p.public_key.to_base64()] = &p;
 
   kicks_.clear();
   std::map<std::string, std::pair<std::optional<wg::IpAddress>, std::optional<wg::IpAddress>>>
@@ -504,9 +500,11 @@ Status Reconciler::run_once(bool fresh_read) {
   const wg::DeviceState* actual = &*cached_;
   ensure_forwarding();
   std::vector<const PeerRecord*> peers = configurable_peers();
-  plan_relays(*actual, peers);
+  DevicePeers device_peers;
+  for (const auto& p : actual->peers) device_peers[p.public_key.to_base64()] = &p;
+  plan_relays(device_peers, peers);
   std::vector<wg::Route> routes;
-  wg::DesiredDevice want = desired(*actual, peers, routes);
+  wg::DesiredDevice want = desired(device_peers, peers, routes);
   auto update = wg::compute_update(*actual, want);
   if (update.ok()) add_kicks(want, *update);
   Status result;

@@ -119,14 +119,16 @@ class Reconciler {
   const std::vector<wg::Route>& last_routes() const { return last_routes_; }
 
  private:
+  // The device's peers by base64 key: built once per pass for every step that looks them up.
+  using DevicePeers = std::map<std::string, const wg::PeerState*>;
   std::vector<const PeerRecord*> configurable_peers() const;
   // Evaluates the relay policy for `peers`, logs and counts switches, arms the recheck timer.
-  void plan_relays(const wg::DeviceState& actual, const std::vector<const PeerRecord*>& peers);
+  void plan_relays(const DevicePeers& device_peers, const std::vector<const PeerRecord*>& peers);
   void schedule_relay_recheck(std::optional<int64_t> at_ms);
   void ensure_forwarding();
   std::string display_name(const std::string& pubkey) const;
   int64_t now_ms() const;
-  wg::DesiredDevice desired(const wg::DeviceState& actual,
+  wg::DesiredDevice desired(const DevicePeers& device_peers,
                             const std::vector<const PeerRecord*>& peers,
                             std::vector<wg::Route>& routes) const;
   Status apply(const wg::DeviceUpdate& update);
