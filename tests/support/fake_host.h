@@ -15,6 +15,7 @@
 // (one context each); several FakeHosts may share one FakeNetwork.
 #pragma once
 
+#include <sys/socket.h>
 #include <wgmesh/plugin.h>
 
 #include <cstdint>
@@ -32,6 +33,9 @@
 namespace wgmesh::test {
 
 class FakeNetwork;
+
+// "a.b.c.d:port" or "[v6]:port", as the fake records addresses plugins send to.
+std::string format_address(const sockaddr* sa);
 
 struct LocalNode {
   std::string wg_pubkey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";

@@ -15,6 +15,18 @@
 
 namespace wgmesh::test {
 
+std::string format_address(const sockaddr* sa) {
+  char buf[INET6_ADDRSTRLEN] = {0};
+  if (sa->sa_family == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(sa);
+    inet_ntop(AF_INET, &v4->sin_addr, buf, sizeof buf);
+    return std::string(buf) + ":" + std::to_string(ntohs(v4->sin_port));
+  }
+  const auto* v6 = reinterpret_cast<const sockaddr_in6*>(sa);
+  inet_ntop(AF_INET6, &v6->sin6_addr, buf, sizeof buf);
+  return "[" + std::string(buf) + "]:" + std::to_string(ntohs(v6->sin6_port));
+}
+
 namespace {
 
 FakeCtx* C(wgm_ctx* ctx) { return reinterpret_cast<FakeCtx*>(ctx); }
@@ -36,18 +48,6 @@ int guard(Body&& body) noexcept {
 
 void deliver(wgm_json_cb cb, void* user, const std::string& s) {
   if (cb) cb(user, s.data(), s.size());
-}
-
-std::string format_address(const sockaddr* sa) {
-  char buf[INET6_ADDRSTRLEN] = {0};
-  if (sa->sa_family == AF_INET) {
-    const auto* v4 = reinterpret_cast<const sockaddr_in*>(sa);
-    inet_ntop(AF_INET, &v4->sin_addr, buf, sizeof buf);
-    return std::string(buf) + ":" + std::to_string(ntohs(v4->sin_port));
-  }
-  const auto* v6 = reinterpret_cast<const sockaddr_in6*>(sa);
-  inet_ntop(AF_INET6, &v6->sin6_addr, buf, sizeof buf);
-  return "[" + std::string(buf) + "]:" + std::to_string(ntohs(v6->sin6_port));
 }
 
 uint64_t fnv1a(const void* data, size_t len, uint64_t h = 0xcbf29ce484222325ull) {

@@ -1,8 +1,6 @@
 #include "plugin_harness.h"
 
-#include <arpa/inet.h>
 #include <dlfcn.h>
-#include <netinet/in.h>
 
 #include <map>
 #include <stdexcept>
@@ -18,23 +16,11 @@ std::map<wgm_ctx*, DhtUnderTest*>& recorders() {
 }
 const wgm_host_api* fake_api = nullptr;
 
-std::string format(const sockaddr* sa) {
-  char buf[INET6_ADDRSTRLEN] = {0};
-  if (sa->sa_family == AF_INET) {
-    const auto* v4 = reinterpret_cast<const sockaddr_in*>(sa);
-    inet_ntop(AF_INET, &v4->sin_addr, buf, sizeof buf);
-    return std::string(buf) + ":" + std::to_string(ntohs(v4->sin_port));
-  }
-  const auto* v6 = reinterpret_cast<const sockaddr_in6*>(sa);
-  inet_ntop(AF_INET6, &v6->sin6_addr, buf, sizeof buf);
-  return "[" + std::string(buf) + "]:" + std::to_string(ntohs(v6->sin6_port));
-}
-
 int rec_exchange(wgm_ctx* ctx, const sockaddr* to, socklen_t to_len, uint32_t flags,
                  uint32_t timeout_ms, const char* label, wgm_exchange_cb cb, void* user) {
   if (auto it = recorders().find(ctx); it != recorders().end() && to)
-    it->second->exchanges.push_back(
-        {format(to), flags, timeout_ms, label ? label : "", fake_api->monotonic_ms(ctx)});
+    it->second->exchanges.push_back({wgmesh::test::format_address(to), flags, timeout_ms,
+                                     label ? label : "", fake_api->monotonic_ms(ctx)});
   return fake_api->control_exchange(ctx, to, to_len, flags, timeout_ms, label, cb, user);
 }
 
