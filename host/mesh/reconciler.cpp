@@ -175,7 +175,14 @@ void Reconciler::plan_relays(const DevicePeers& device_peers,
   local.force_relay = settings_.force_relay;
   local.no_ipv6 = settings_.no_ipv6;
   local.nat_type = nat_type_ ? nat_type_() : "";
-  if (!local.introducer)  // rule 1 decides everything for an introducer
+  // Rule 4 needs the local interfaces' networks (a netlink dump), but only for a peer that
+  // rules 1-3 leave open: an introducer decides everything by rule 1, and LAN peers and
+  // introducer peers are decided before rule 4. A LAN-only mesh never pays for the dump.
+  const bool rule4_reached =
+      !local.introducer && std::any_of(peers.begin(), peers.end(), [](const PeerRecord* p) {
+        return !p->introducer && !p->via("lan");
+      });
+  if (rule4_reached)
     local.local_networks =
         local_networks_ ? local_networks_() : interface_networks(settings_.ifname);
 
