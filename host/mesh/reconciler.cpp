@@ -400,6 +400,7 @@ wg::DesiredDevice Reconciler::desired(const DevicePeers& device_peers,
 // and the keepalive makes WireGuard initiate at once. Only peers that never completed a
 // handshake are kicked, so no session is lost.
 void Reconciler::add_kicks(const wg::DesiredDevice& want, wg::DeviceUpdate& update) const {
+  if (kicks_.empty()) return;  // the usual case: no key encoding per peer
   for (const auto& d : want.peers) {
     if (!kicks_.count(d.public_key.to_base64())) continue;
     std::erase_if(update.peers,

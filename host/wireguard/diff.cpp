@@ -131,10 +131,16 @@ void apply_update_to_state(DeviceState& state, const DeviceUpdate& update) {
   index.reserve(state.peers.size());
   for (size_t i = 0; i < state.peers.size(); ++i) index.emplace(state.peers[i].public_key, i);
   std::vector<bool> keep(state.peers.size(), !update.replace_peers);
-  // WireGuard gives each prefix to one peer: adding it to one takes it from any other.
+  // WireGuard gives each prefix to one peer: adding it to one takes it from any other. The
+  // index is built only when the update adds prefixes (an endpoint or keepalive change on a
+  // 1000-peer device needs none).
   std::map<IpPrefix, size_t> owner;  // canonical prefix -> peer index (may be stale: harmless)
-  for (size_t i = 0; i < state.peers.size(); ++i)
-    for (const auto& q : state.peers[i].allowed_ips) owner[q.canonical()] = i;
+  const bool adds_prefixes =
+      std::any_of(update.peers.begin(), update.peers.end(),
+                  [](const PeerConfig& pc) { return !pc.allowed_ips.empty(); });
+  if (adds_prefixes)
+    for (size_t i = 0; i < state.peers.size(); ++i)
+      for (const auto& q : state.peers[i].allowed_ips) owner[q.canonical()] = i;
 
   for (const auto& pc : update.peers) {
     auto it = index.find(pc.public_key);
