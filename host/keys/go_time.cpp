@@ -111,9 +111,13 @@ Error parse_error(std::string_view text, std::string_view detail) {
 }  // namespace
 
 UnixTime UnixTime::from_double(double seconds) {
-  const double whole = std::floor(seconds);
-  auto nanos = static_cast<int64_t>(std::llround((seconds - whole) * 1e9));
-  auto secs = static_cast<int64_t>(whole);
+  // floor() and llround() by integer truncation, exactly as libm's for this range (the
+  // differences below are exact in double); keeps the lean daemon free of libm.
+  auto secs = static_cast<int64_t>(seconds);
+  if (static_cast<double>(secs) > seconds) --secs;
+  const double scaled = (seconds - static_cast<double>(secs)) * 1e9;  // in [0, 1e9]
+  auto nanos = static_cast<int64_t>(scaled);
+  if (scaled - static_cast<double>(nanos) >= 0.5) ++nanos;
   if (nanos >= kNanosPerSecond) {
     ++secs;
     nanos -= kNanosPerSecond;

@@ -2,7 +2,9 @@
 // durations, strconv, net address text, RFC 3339 and Go's time arithmetic.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <limits>
+#include <random>
 
 #include "keys/go_duration.h"
 #include "keys/go_net.h"
@@ -112,6 +114,32 @@ TEST(GoTime, UnixTimeFromDouble) {
   EXPECT_EQ(UnixTime::from_double(1800000000.5), (UnixTime{1800000000, 500'000'000}));
   EXPECT_EQ(UnixTime::from_double(1800000000.0), UnixTime::from_seconds(1800000000));
   EXPECT_EQ(UnixTime::from_double(-0.25), (UnixTime{-1, 750'000'000}));
+}
+
+// from_double rounds without libm; it must agree with the floor + llround definition for
+// every magnitude and sign (including halves of a nanosecond and values just below them).
+TEST(GoTime, UnixTimeFromDoubleAgreesWithFloorAndLlround) {
+  auto reference = [](double seconds) {
+    const double whole = std::floor(seconds);
+    auto nanos = static_cast<int64_t>(std::llround((seconds - whole) * 1e9));
+    auto secs = static_cast<int64_t>(whole);
+    if (nanos >= 1'000'000'000) {
+      ++secs;
+      nanos -= 1'000'000'000;
+    }
+    return UnixTime{secs, static_cast<int32_t>(nanos)};
+  };
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> wide(-4e9, 4e9), unit(0, 1);
+  for (int i = 0; i < 300000; ++i) {
+    double x = i % 3 == 0   ? wide(rng)
+               : i % 3 == 1 ? unit(rng) - 0.5
+                            : std::floor(wide(rng)) + 0.5e-9;
+    ASSERT_EQ(UnixTime::from_double(x), reference(x)) << std::hexfloat << x;
+  }
+  for (double x : {0.0, -0.0, 0.9999999995, 0.99999999949999, -1e-10, -0.9999999995, 1e-9, 5e-10,
+                   4.9999999999e-10, 1e15 + 0.25, -1e15 - 0.75})
+    EXPECT_EQ(UnixTime::from_double(x), reference(x)) << std::hexfloat << x;
 }
 
 TEST(GoTime, AgeSaturatesLikeGo) {
