@@ -1,12 +1,15 @@
 #include "mesh/reconciler.h"
 
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 
+#include "common/atomic_file.h"
+#include "common/text.h"
 #include "runtime/logger.h"
 #include "wireguard/diff.h"
 
@@ -64,15 +67,13 @@ std::vector<wg::IpPrefix> interface_networks(const std::string& own_ifname) {
 
 // Writes `value` to a sysctl file unless it already holds it. False on error.
 bool ensure_sysctl(const std::string& path, const std::string& value) {
-  {
-    std::ifstream in(path);
-    std::string current;
-    if (in && std::getline(in, current) && current == value) return true;
-  }
-  std::ofstream out(path);
-  out << value << "\n";
-  out.flush();
-  return static_cast<bool>(out);
+  if (auto current = read_file(path); current && trim(*current) == value) return true;
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::string line = value + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::close(fd);
+  return ok;
 }
 
 std::string short_key(const std::string& pubkey) { return pubkey.substr(0, 16) + "..."; }
@@ -270,7 +271,7 @@ void Reconciler::ensure_forwarding() {
   ok = ensure_sysctl("/proc/sys/net/ipv6/conf/" + ifn + "/forwarding", "1") && ok;
   // Linux ≥ 6.17 can forward IPv6 for one interface without the global switch.
   const std::string force6 = "/proc/sys/net/ipv6/conf/" + ifn + "/force_forwarding";
-  if (std::ifstream(force6).good()) ok = ensure_sysctl(force6, "1") && ok;
+  if (::access(force6.c_str(), F_OK) == 0) ok = ensure_sysctl(force6, "1") && ok;
   if (!ok && !forwarding_warned_) {
     forwarding_warned_ = true;
     log_warn("relay", "cannot enable forwarding on " + ifn + ": this introducer will not relay");

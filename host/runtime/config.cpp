@@ -1,14 +1,16 @@
 #include "runtime/config.h"
 
-#include <cctype>
-#include <cstdlib>
-#include <fstream>
-#include <set>
-#include <sstream>
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <toml++/toml.h>
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+
+#include "common/atomic_file.h"
+#include "common/text.h"
 
 namespace wgmesh {
 namespace {
@@ -50,8 +52,8 @@ Status read_port(const std::string& source, const toml::node& node, const std::s
   return {};
 }
 
-Status read_string_array(const std::string& source, const toml::node& node,
-                         const std::string& key, std::vector<std::string>& out) {
+Status read_string_array(const std::string& source, const toml::node& node, const std::string& key,
+                         std::vector<std::string>& out) {
   const toml::array* arr = node.as_array();
   if (!arr) return type_error(source, node, key, "an array of strings");
   out.clear();
@@ -61,6 +63,43 @@ Status read_string_array(const std::string& source, const toml::node& node,
     out.push_back(*s);
   }
   return {};
+}
+
+// TOML's own text for dates and times (RFC 3339 shapes). Written here rather than with
+// toml++'s stream formatters, which would pull iostream formatting and libm into the daemon.
+std::string toml_date_text(const toml::date& d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", static_cast<unsigned>(d.year),
+                static_cast<unsigned>(d.month), static_cast<unsigned>(d.day));
+  return buf;
+}
+
+std::string toml_time_text(const toml::time& t) {
+  char buf[40];
+  int n = std::snprintf(buf, sizeof buf, "%02u:%02u:%02u", static_cast<unsigned>(t.hour),
+                        static_cast<unsigned>(t.minute), static_cast<unsigned>(t.second));
+  if (t.nanosecond != 0) {
+    char frac[16];
+    std::snprintf(frac, sizeof frac, "%09u", static_cast<unsigned>(t.nanosecond));
+    std::string digits(frac);
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), ".%s", digits.c_str());
+  }
+  return buf;
+}
+
+std::string toml_date_time_text(const toml::date_time& dt) {
+  std::string text = toml_date_text(dt.date) + "T" + toml_time_text(dt.time);
+  if (dt.offset) {
+    int minutes = dt.offset->minutes;
+    if (minutes == 0) return text + "Z";
+    char buf[16];
+    char sign = minutes < 0 ? '-' : '+';
+    if (minutes < 0) minutes = -minutes;
+    std::snprintf(buf, sizeof buf, "%c%02d:%02d", sign, minutes / 60, minutes % 60);
+    text += buf;
+  }
+  return text;
 }
 
 // TOML value -> JSON (for plugin tables). Dates/times become strings.
@@ -86,11 +125,14 @@ void to_json(const toml::node& node, rapidjson::Writer<rapidjson::StringBuffer>&
     w.Bool(b->get());
   } else {
     // Dates and times have no JSON type: hand them over as their TOML text.
-    std::ostringstream os;
-    if (auto d = node.as_date()) os << *d;
-    else if (auto t = node.as_time()) os << *t;
-    else if (auto dt = node.as_date_time()) os << *dt;
-    w.String(os.str().c_str());
+    std::string text;
+    if (auto d = node.as_date())
+      text = toml_date_text(d->get());
+    else if (auto t = node.as_time())
+      text = toml_time_text(t->get());
+    else if (auto dt = node.as_date_time())
+      text = toml_date_time_text(dt->get());
+    w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
   }
 }
 
@@ -98,16 +140,20 @@ Status parse_node_table(const std::string& source, const toml::table& table, Nod
   for (const auto& [k, v] : table) {
     std::string key(k.str());
     Status st;
-    if (key == "secret") st = read_string(source, v, key, node.secret);
-    else if (key == "secret_file") st = read_string(source, v, key, node.secret_file);
+    if (key == "secret")
+      st = read_string(source, v, key, node.secret);
+    else if (key == "secret_file")
+      st = read_string(source, v, key, node.secret_file);
     else if (key == "interface") {
       st = read_string(source, v, key, node.interface);
       if (st.ok()) {
         Status valid = validate_interface_name(node.interface);
         if (!valid.ok()) return Error{where(source, v) + ": " + valid.message()};
       }
-    } else if (key == "listen_port") st = read_port(source, v, key, node.listen_port);
-    else if (key == "state_dir") st = read_string(source, v, key, node.state_dir);
+    } else if (key == "listen_port")
+      st = read_port(source, v, key, node.listen_port);
+    else if (key == "state_dir")
+      st = read_string(source, v, key, node.state_dir);
     else if (key == "log_level") {
       std::string level;
       st = read_string(source, v, key, level);
@@ -117,21 +163,35 @@ Status parse_node_table(const std::string& source, const toml::table& table, Nod
       std::string b;
       st = read_string(source, v, key, b);
       if (st.ok()) {
-        if (b == "auto") node.backend = BackendChoice::Auto;
-        else if (b == "kernel") node.backend = BackendChoice::Kernel;
-        else if (b == "userspace") node.backend = BackendChoice::Userspace;
-        else return Error{where(source, v) + ": key 'backend' must be auto, kernel or userspace"};
+        if (b == "auto")
+          node.backend = BackendChoice::Auto;
+        else if (b == "kernel")
+          node.backend = BackendChoice::Kernel;
+        else if (b == "userspace")
+          node.backend = BackendChoice::Userspace;
+        else
+          return Error{where(source, v) + ": key 'backend' must be auto, kernel or userspace"};
       }
-    } else if (key == "userspace_program") st = read_string(source, v, key, node.userspace_program);
-    else if (key == "uapi_dir") st = read_string(source, v, key, node.uapi_dir);
-    else if (key == "mesh_subnet") st = read_string(source, v, key, node.mesh_subnet);
-    else if (key == "advertise_routes") st = read_string_array(source, v, key, node.advertise_routes);
-    else if (key == "hostname") st = read_string(source, v, key, node.hostname);
-    else if (key == "introducer") st = read_bool(source, v, key, node.introducer);
-    else if (key == "force_relay") st = read_bool(source, v, key, node.force_relay);
-    else if (key == "no_ipv6") st = read_bool(source, v, key, node.no_ipv6);
-    else if (key == "no_punching") st = read_bool(source, v, key, node.no_punching);
-    else return Error{where(source, v) + ": unknown key 'node." + key + "'"};
+    } else if (key == "userspace_program")
+      st = read_string(source, v, key, node.userspace_program);
+    else if (key == "uapi_dir")
+      st = read_string(source, v, key, node.uapi_dir);
+    else if (key == "mesh_subnet")
+      st = read_string(source, v, key, node.mesh_subnet);
+    else if (key == "advertise_routes")
+      st = read_string_array(source, v, key, node.advertise_routes);
+    else if (key == "hostname")
+      st = read_string(source, v, key, node.hostname);
+    else if (key == "introducer")
+      st = read_bool(source, v, key, node.introducer);
+    else if (key == "force_relay")
+      st = read_bool(source, v, key, node.force_relay);
+    else if (key == "no_ipv6")
+      st = read_bool(source, v, key, node.no_ipv6);
+    else if (key == "no_punching")
+      st = read_bool(source, v, key, node.no_punching);
+    else
+      return Error{where(source, v) + ": unknown key 'node." + key + "'"};
     if (!st.ok()) return st;
   }
   return {};
@@ -168,19 +228,10 @@ Status parse_plugins_table(const std::string& source, const toml::table& table,
   return {};
 }
 
-std::string trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
-}
-
 Result<std::string> read_secret_file(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{std::string("cannot read ") + what + " '" + path + "'"};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return trim(ss.str());
+  auto text = read_file(path);
+  if (!text) return Error{std::string("cannot read ") + what + " '" + path + "'"};
+  return trim(*text);
 }
 
 }  // namespace
@@ -226,11 +277,9 @@ Result<Config> parse_config(const std::string& text, const std::string& source) 
 }
 
 Result<Config> load_config_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot read config file '" + path + "'"};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_config(ss.str(), path);
+  auto text = read_file(path);
+  if (!text) return Error{"cannot read config file '" + path + "'"};
+  return parse_config(*text, path);
 }
 
 Result<std::string> resolve_secret_text(const NodeConfig& node) {

@@ -1,15 +1,13 @@
 #include "runtime/plugin_manager.h"
 
 #include <dlfcn.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
-#include <regex>
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "runtime/logger.h"
 #include "runtime/plugin_context.h"
@@ -23,11 +21,16 @@ namespace wgmesh {
 
 const char* plugin_state_name(PluginState state) {
   switch (state) {
-    case PluginState::Loaded: return "loaded";
-    case PluginState::Created: return "created";
-    case PluginState::Started: return "started";
-    case PluginState::Stopped: return "stopped";
-    case PluginState::Refused: return "refused";
+    case PluginState::Loaded:
+      return "loaded";
+    case PluginState::Created:
+      return "created";
+    case PluginState::Started:
+      return "started";
+    case PluginState::Stopped:
+      return "stopped";
+    case PluginState::Refused:
+      return "refused";
   }
   return "unknown";
 }
@@ -53,6 +56,15 @@ std::vector<std::string> string_list(const char* const* list) {
   for (size_t i = 0; list && list[i]; ++i) out.emplace_back(list[i]);
   return out;
 }
+
+// Plugin names become file names (wgmesh-<name>.so): 1-64 of [a-z0-9_-], nothing that could
+// walk out of the plugin directory.
+bool valid_plugin_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
 }  // namespace
 
 PluginManager::PluginManager(HostCore& core) : core_(core) {}
@@ -76,14 +88,13 @@ size_t PluginManager::load(const PluginsConfig& config, const std::string& confi
     const char* env = std::getenv("WGMESH_PLUGIN_DIR");
     dir = env && *env ? env : WGMESH_DEFAULT_PLUGIN_DIR;
   }
-  static const std::regex kName("[a-z0-9_-]{1,64}");
   std::vector<std::unique_ptr<Loaded>> candidates;
 
   for (const auto& name : config.enable) {
     auto p = std::make_unique<Loaded>();
     p->status.name = name;
     p->status.path = (std::filesystem::path(dir) / ("wgmesh-" + name + ".so")).string();
-    if (!std::regex_match(name, kName)) {
+    if (!valid_plugin_name(name)) {
       refuse(*p, "invalid plugin name '" + name + "'");
       refused_.push_back(p->status);
       continue;
@@ -105,16 +116,17 @@ size_t PluginManager::load(const PluginsConfig& config, const std::string& confi
     }
     const wgm_plugin_desc* desc = entry();
     std::string why;
-    if (!desc) why = "entry symbol returned no descriptor";
+    if (!desc)
+      why = "entry symbol returned no descriptor";
     else if (desc->struct_size < offsetof(wgm_plugin_desc, destroy) + sizeof(desc->destroy))
       why = "descriptor too small (struct_size " + std::to_string(desc->struct_size) + ")";
     else if (desc->abi_major != WGMESH_ABI_MAJOR)
       why = "ABI major " + std::to_string(desc->abi_major) + " is not the host's " +
             std::to_string(WGMESH_ABI_MAJOR);
     else if (desc->abi_minor > WGMESH_ABI_MINOR)
-      why = "built for ABI " + std::to_string(desc->abi_major) + "." + std::to_string(desc->abi_minor) +
-            ", newer than the host's " + std::to_string(WGMESH_ABI_MAJOR) + "." +
-            std::to_string(WGMESH_ABI_MINOR);
+      why = "built for ABI " + std::to_string(desc->abi_major) + "." +
+            std::to_string(desc->abi_minor) + ", newer than the host's " +
+            std::to_string(WGMESH_ABI_MAJOR) + "." + std::to_string(WGMESH_ABI_MINOR);
     else if (!desc->name || name != desc->name)
       why = std::string("descriptor names the plugin '") + (desc->name ? desc->name : "") +
             "', expected '" + name + "'";
@@ -225,13 +237,14 @@ size_t PluginManager::start_all() {
   size_t started = 0;
   for (auto& p : plugins_) {
     if (p->status.state != PluginState::Created) continue;
-    bool deps_ok = std::all_of(p->requires_.begin(), p->requires_.end(), [&](const std::string& need) {
-      return std::any_of(plugins_.begin(), plugins_.end(), [&](const auto& q) {
-        return q->status.state == PluginState::Started &&
-               (q->status.name == need ||
-                std::find(q->provides.begin(), q->provides.end(), need) != q->provides.end());
-      });
-    });
+    bool deps_ok =
+        std::all_of(p->requires_.begin(), p->requires_.end(), [&](const std::string& need) {
+          return std::any_of(plugins_.begin(), plugins_.end(), [&](const auto& q) {
+            return q->status.state == PluginState::Started &&
+                   (q->status.name == need ||
+                    std::find(q->provides.begin(), q->provides.end(), need) != q->provides.end());
+          });
+        });
     int rc = WGM_ERR_STATE;
     if (deps_ok) {
       try {
@@ -251,8 +264,8 @@ size_t PluginManager::start_all() {
     }
     p->status.state = PluginState::Started;
     ++started;
-    log_info("plugins", "started " + p->status.name + " " + p->status.version + " (" +
-                            p->status.path + ")");
+    log_info("plugins",
+             "started " + p->status.name + " " + p->status.version + " (" + p->status.path + ")");
   }
   return started;
 }

@@ -1,9 +1,9 @@
+#include "runtime/config.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
-
-#include "runtime/config.h"
 
 using namespace wgmesh;
 
@@ -48,6 +48,30 @@ socket_path = "/run/wgmesh.sock"
   ASSERT_TRUE(c->plugins.tables.count("rpc"));
   EXPECT_EQ(c->plugins.tables["rpc"].json, R"({"socket_path":"/run/wgmesh.sock"})");
   EXPECT_EQ(c->plugins.tables["rpc"].key_lines["socket_path"], 16);
+}
+
+// Plugin tables reach plugins as JSON; TOML dates and times have no JSON type and are handed
+// over as their TOML text (RFC 3339), with a trailing-zero-free fraction and the offset.
+// (toml++ tables iterate in key order.)
+TEST(Config, PluginTableDatesAndTimesBecomeTheirText) {
+  auto c = parse_config(R"(
+[plugins.x]
+day = 1979-05-27
+at = 07:32:00
+precise = 00:32:00.999000
+local = 1979-05-27T07:32:00
+utc = 1979-05-27T07:32:00Z
+east = 1979-05-27T00:32:00.5+05:30
+west = 1979-05-27T00:32:00-07:00
+n = [1, 2.5, true]
+)",
+                        "t.toml");
+  ASSERT_TRUE(c.ok()) << c.message();
+  ASSERT_TRUE(c->plugins.tables.count("x"));
+  EXPECT_EQ(c->plugins.tables["x"].json,
+            R"({"at":"07:32:00","day":"1979-05-27","east":"1979-05-27T00:32:00.5+05:30",)"
+            R"("local":"1979-05-27T07:32:00","n":[1,2.5,true],"precise":"00:32:00.999",)"
+            R"("utc":"1979-05-27T07:32:00Z","west":"1979-05-27T00:32:00-07:00"})");
 }
 
 TEST(Config, UnknownKeyNamesFileLineAndKey) {
