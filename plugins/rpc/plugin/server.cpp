@@ -44,11 +44,7 @@ bool Server::start(std::string& error) {
     listener_ = ListeningSocket{};
     return false;
   }
-  if (config_.idle_timeout_ms > 0) {
-    uint64_t every = std::clamp<uint64_t>(config_.idle_timeout_ms / 4, 10, 1000);
-    sweep_timer_.start(host_.api, host_.ctx, every, every, &Server::on_sweep, this);
-  }
-  update_gauge();
+  update_gauge();  // also leaves the idle sweep off: there is nothing to sweep yet
   return true;
 }
 
@@ -189,6 +185,22 @@ void Server::sweep_idle() {
 
 void Server::update_gauge() {
   host_.gauge("connections_open", static_cast<int64_t>(connections_.size()));
+  update_sweep();
+}
+
+// Why only while connections are open: an idle daemon usually has no RPC client at all,
+// and a sweep every second would then be its most frequent wakeup (60 a minute for
+// nothing). Every change of `connections_` goes through update_gauge(), so the timer
+// starts with the first connection and stops with the last.
+void Server::update_sweep() {
+  const bool wanted = config_.idle_timeout_ms > 0 && !connections_.empty() && listener_.fd;
+  if (wanted == sweep_timer_.running()) return;
+  if (!wanted) {
+    sweep_timer_.stop();
+    return;
+  }
+  uint64_t every = std::clamp<uint64_t>(config_.idle_timeout_ms / 4, 10, 1000);
+  sweep_timer_.start(host_.api, host_.ctx, every, every, &Server::on_sweep, this);
 }
 
 }  // namespace wgmesh::rpc

@@ -47,6 +47,7 @@ class Server {
   void pause_accepting();
   bool log_allowed();
   void update_gauge();
+  void update_sweep();  // the idle sweep runs only while a connection is open
 
   HostRef host_;
   RpcConfig config_;

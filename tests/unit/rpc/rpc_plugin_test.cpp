@@ -8,11 +8,14 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <uv.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "core/error_codes.h"
@@ -268,6 +271,46 @@ TEST_F(RpcPlugin, SlowLorisIsClosedAfterIdleTimeoutButActiveClientsStay) {
   EXPECT_LT(loris_ms, 1000);
   EXPECT_TRUE(active_alive);
   EXPECT_EQ(host.counter("idle_timeouts"), 1u);
+}
+
+// An idle daemon has no RPC client: the idle sweep must not wake it up every second then.
+TEST_F(RpcPlugin, IdleSweepRunsOnlyWhileAConnectionIsOpen) {
+  register_transcript_methods(host.rpc);
+  // idle_timeout_ms / 4: the sweep's period, which tells its timer from the test loop's.
+  ASSERT_TRUE(host.start_plugin(cfg(sock, R"("idle_timeout_ms":2000)"))) << host.refusal();
+  auto sweep_timers = [&] {
+    size_t n = 0;
+    uv_walk(
+        host.loop.raw(),
+        [](uv_handle_t* h, void* arg) {
+          if (h->type == UV_TIMER && uv_is_active(h) &&
+              uv_timer_get_repeat(reinterpret_cast<uv_timer_t*>(h)) == 500)
+            ++*static_cast<size_t*>(arg);
+        },
+        &n);
+    return n;
+  };
+  EXPECT_EQ(sweep_timers(), 0u) << "no connection, no sweep";
+  std::atomic<bool> answered{false}, checked{false};
+  size_t while_open = 0;
+  ASSERT_TRUE(host.run_client(
+      [&] {
+        LineClient c(sock);
+        answered = c.call(R"({"jsonrpc":"2.0","method":"daemon.ping","id":1})").find("pong") !=
+                   std::string::npos;
+        while (!checked) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      },
+      15000,
+      [&] {
+        if (answered && !checked) {
+          while_open = sweep_timers();
+          checked = true;
+        }
+      }));
+  EXPECT_TRUE(answered);
+  EXPECT_EQ(while_open, 1u) << "an open connection is swept for idleness";
+  ASSERT_TRUE(host.loop.run_until([&] { return host.gauge("connections_open") == 0; }, 3000));
+  EXPECT_EQ(sweep_timers(), 0u) << "the last connection gone, the sweep stops";
 }
 
 TEST_F(RpcPlugin, ConnectionLimitRefusesWithErrorAndCounts) {
