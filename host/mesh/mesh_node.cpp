@@ -189,6 +189,11 @@ Status MeshNode::start() {
     if (health_ && health_->is_offline(k)) {
       health_->clear_offline(k);
       log_info("health", "peer " + k.substr(0, 16) + "... is back");
+      // The report that proves it may change nothing the store shows (a pure liveness
+      // refresh raises no event), yet the peer counts again for collisions and reconcile:
+      // take the same path as a store event.
+      if (event_flush_ && !event_flush_->active())
+        event_flush_->start(0, 0, [this] { on_store_events(); });
     }
   });
 

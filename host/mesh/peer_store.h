@@ -78,6 +78,12 @@ struct PeerStoreLimits {
   int64_t candidate_fresh_ms = 3 * 60 * 1000;
   int64_t identity_fresh_ms = 3 * 60 * 1000;
   int64_t tombstone_ms = 2 * 60 * 1000;  // no transitive resurrection after a goodbye
+  // A report that changes nothing but liveness (the LAN announcement every 30 s, a Go
+  // peer's every 5 s) raises no event, so an idle mesh does not re-run collision checks and
+  // reconcile for each announcement heard. A refresh after this long without one still
+  // raises one: every decision that reads last_seen_ms has a longer window (relay
+  // candidates 90 s, active_ms, candidate_fresh_ms), so none of them can change unseen.
+  int64_t quiet_refresh_ms = 60 * 1000;
 };
 
 class PeerStore {

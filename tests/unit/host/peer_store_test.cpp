@@ -42,6 +42,54 @@ TEST_F(Fixture, InsertGetAndEvents) {
   EXPECT_EQ(store.get(kA)->discovered_via, (std::vector<std::string>{"lan", "dht"}));
 }
 
+// An idle mesh hears every peer's announcement every 30 s (a Go peer's every 5 s): a report
+// that only refreshes liveness must not wake collision checks and reconcile each time.
+TEST_F(Fixture, PureLivenessRefreshRaisesNoEventButChangesDo) {
+  auto deliver = [&] {
+    events.clear();
+    store.flush_events();
+    return events.size();
+  };
+  ASSERT_TRUE(store.update(report(kA, "192.0.2.1:51820"), "lan").ok());
+  EXPECT_EQ(deliver(), 1u);
+  now += 30'000;
+  ASSERT_TRUE(store.update(report(kA, "192.0.2.1:51820"), "lan").ok());
+  EXPECT_EQ(deliver(), 0u) << "the same report again: a refresh only";
+  EXPECT_EQ(store.get(kA)->last_seen_ms, now) << "liveness is still refreshed";
+  now += 30'000;
+  ASSERT_TRUE(store.update(report(kA, "192.0.2.9:51820"), "lan").ok());
+  EXPECT_EQ(deliver(), 1u) << "endpoint changed";
+  now += 1'000;
+  PeerReport named = report(kA, "192.0.2.9:51820");
+  named.hostname = "h1";
+  ASSERT_TRUE(store.update(named, "lan").ok());
+  EXPECT_EQ(deliver(), 1u) << "hostname changed";
+  now += 1'000;
+  ASSERT_TRUE(store.update(named, "dht").ok());
+  EXPECT_EQ(deliver(), 1u) << "a new source (discovered_via, candidate)";
+  now += 1'000;
+  PeerReport routed = named;
+  routed.routable_networks = std::vector<std::string>{"192.168.7.0/24"};
+  ASSERT_TRUE(store.update(routed, "lan").ok());
+  EXPECT_EQ(deliver(), 1u) << "routes changed";
+  now += 59'000;
+  ASSERT_TRUE(store.update(routed, "lan").ok());
+  EXPECT_EQ(deliver(), 0u);
+  now += 60'000;
+  ASSERT_TRUE(store.update(routed, "lan").ok());
+  EXPECT_EQ(deliver(), 1u) << "a refresh after quiet_refresh_ms still tells listeners";
+  now += 5 * 60 * 1000;  // inactive now
+  ASSERT_TRUE(store.update(routed, "lan").ok());
+  EXPECT_EQ(deliver(), 1u) << "back to active";
+
+  // Updates of one peer do not hide another's.
+  events.clear();
+  ASSERT_TRUE(store.update(report(kB), "dht").ok());
+  ASSERT_TRUE(store.update(routed, "lan").ok());
+  store.flush_events();
+  EXPECT_EQ(events, (std::vector<std::pair<PeerEvent, std::string>>{{PeerEvent::New, kB}}));
+}
+
 TEST_F(Fixture, RejectsSelfBadKeysUnknownLabelsAndBadIps) {
   EXPECT_FALSE(store.update(report(kSelf), "lan").ok());
   EXPECT_FALSE(store.update(report("not-a-key"), "lan").ok());
