@@ -35,6 +35,28 @@ int tunnel_socket(int family, const std::string& ifname) {
   return fd;
 }
 
+// The address as inet_ntop writes it ("" if not an IP), so a peer's configured mesh address
+// and a connection's source compare equal however the peer spelled its address.
+std::string ip_text(const sockaddr* sa) {
+  char buf[INET6_ADDRSTRLEN] = {0};
+  if (sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+  else if (sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+  return buf;
+}
+
+std::string canonical_ip(const std::string& ip) {
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  return make_socket_address(ip, 0, ss, len) ? ip_text(reinterpret_cast<sockaddr*>(&ss)) : "";
+}
+
+// How much tx growth in one tick a probe exchange may explain (ping, the ACK of the pong,
+// and on a new connection the TCP handshake: ~450 bytes with WireGuard's overhead). More
+// than this beside a probe is data, so a busy peer keeps the busy interval.
+constexpr uint64_t kProbeTxAllowance = 1024;
+
 }  // namespace
 
 // One persistent probe connection to a peer.
@@ -56,6 +78,7 @@ struct HealthMonitor::Session {
 struct HealthMonitor::ServerConn {
   int fd = -1;
   int64_t last_ms = 0;
+  std::string peer_ip;  // canonical source address: whose probes these are
   std::string inbox;
   std::unique_ptr<FdWatch> watch;
   ~ServerConn() {
@@ -144,7 +167,10 @@ bool HealthMonitor::is_offline(const std::string& pubkey) const {
 
 void HealthMonitor::accept_ready(int listen_fd) {
   for (int i = 0; i < 16; ++i) {
-    int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    sockaddr_storage from{};
+    socklen_t from_len = sizeof from;
+    int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&from), &from_len,
+                       SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;
     if (server_conns_.size() >= 256) {  // a bound on what any peer can make us hold
       ::close(fd);
@@ -154,6 +180,7 @@ void HealthMonitor::accept_ready(int listen_fd) {
     auto conn = std::make_unique<ServerConn>();
     conn->fd = fd;
     conn->last_ms = wall_ms();
+    conn->peer_ip = ip_text(reinterpret_cast<sockaddr*>(&from));
     conn->watch = std::make_unique<FdWatch>(loop_, fd);
     ServerConn* raw = conn.get();
     conn->watch->start(UV_READABLE, [this, raw, fd](int status, int) {
@@ -173,6 +200,7 @@ void HealthMonitor::accept_ready(int listen_fd) {
         if (line == "ping") {
           ssize_t w = ::send(fd, "pong\n", 5, MSG_NOSIGNAL | MSG_DONTWAIT);
           (void)w;
+          if (!raw->peer_ip.empty()) answered_from_.insert(raw->peer_ip);
         }
       }
     });
@@ -184,37 +212,55 @@ void HealthMonitor::schedule(uint64_t delay_ms) {
   if (timer_) timer_->start(delay_ms, 0, [this] { tick(); });
 }
 
+void HealthMonitor::rearm() {
+  // A suspect peer (probe out or failing) is looked at more often.
+  bool suspect = std::any_of(sessions_.begin(), sessions_.end(),
+                             [](const auto& kv) { return kv.second->awaiting; });
+  for (const auto& [k, h] : peers_) suspect = suspect || h.failures > 0;
+  const uint64_t interval = suspect         ? settings_.suspect_interval_ms
+                            : data_flowing_ ? settings_.interval_ms
+                                            : settings_.idle_interval_ms;
+  // Counted from the end of the last tick, as always: silences are measured between tick
+  // starts and compared with quiet_ms, a multiple of the idle interval, so ticks must not
+  // come a hair early (a 29 999 ms silence would wait a whole extra tick for its probe).
+  const uint64_t since = static_cast<uint64_t>(std::max<int64_t>(wall_ms() - last_tick_end_ms_, 0));
+  schedule(since >= interval ? 0 : interval - since);
+}
+
 void HealthMonitor::tick() {
-  // Re-arm first; a suspect peer (probe out or failing) is looked at twice as often.
+  // Re-arm when done, whatever path leaves this function.
   struct Rearm {
     HealthMonitor* self;
     ~Rearm() {
-      bool suspect = !self->sessions_.empty() &&
-                     std::any_of(self->sessions_.begin(), self->sessions_.end(),
-                                 [](const auto& kv) { return kv.second->awaiting; });
-      for (const auto& [k, h] : self->peers_) suspect = suspect || h.failures > 0;
-      self->schedule(suspect               ? self->settings_.suspect_interval_ms
-                     : self->data_flowing_ ? self->settings_.interval_ms
-                                           : self->settings_.idle_interval_ms);
+      self->answered_from_.clear();  // sources that matched no peer this tick
+      self->last_tick_end_ms_ = wall_ms();
+      self->rearm();
     }
   } rearm{this};
   const int64_t now = wall_ms();
-  // Idle server connections are closed after 10 s (the original's read deadline).
+  // Idle server connections are closed after server_idle_ms (see HealthSettings).
   for (auto it = server_conns_.begin(); it != server_conns_.end();)
-    it = now - it->second->last_ms > 10000 ? server_conns_.erase(it) : std::next(it);
+    it = now - it->second->last_ms > static_cast<int64_t>(settings_.server_idle_ms)
+             ? server_conns_.erase(it)
+             : std::next(it);
   for (auto it = offline_until_.begin(); it != offline_until_.end();)
     it = now >= it->second ? offline_until_.erase(it) : std::next(it);
 
   if (!reconciler_.refresh_facts().ok()) return;
   data_flowing_ = false;
-  std::map<std::string, bool> seen;
+  // Peers checked in this pass carry its number (no per-tick set of keys to allocate).
+  const uint64_t pass = ++tick_count_;
   for (const PeerRecord* peer : store_.active()) {
     const wg::PeerState* wg = reconciler_.facts(peer->pubkey);
     if (!wg || peer->mesh_ip.empty()) continue;  // not configured: nothing to check
-    seen[peer->pubkey] = true;
     auto [slot_it, inserted] = peers_.try_emplace(peer->pubkey);
     PeerHealth& h = slot_it->second;
-    if (inserted) {  // first sight: silence is measured from now
+    h.pass = pass;
+    if (!answered_from_.empty() &&
+        (answered_from_.count(canonical_ip(peer->mesh_ip)) ||
+         (!peer->mesh_ipv6.empty() && answered_from_.count(canonical_ip(peer->mesh_ipv6)))))
+      h.probe_traffic = true;  // we answered its probe: our pong is in its tx
+    if (inserted) {            // first sight: silence is measured from now
       h.last_rx = wg->rx_bytes;
       h.last_tx = wg->tx_bytes;
       h.last_rx_change_ms = now;
@@ -245,8 +291,10 @@ void HealthMonitor::tick() {
     // coming back is the fast signal; long silence is the slow one.
     // A relayed peer's own entry carries no allowed IPs: what it sends are handshake
     // attempts, not data, and its traffic flows through the relay's entry.
-    bool sending = !wg->allowed_ips.empty() && wg->tx_bytes > h.last_tx + 64;
+    const uint64_t allowance = 64 + (h.probe_traffic ? kProbeTxAllowance : 0);
+    bool sending = !wg->allowed_ips.empty() && wg->tx_bytes > h.last_tx + allowance;
     h.last_tx = wg->tx_bytes;
+    h.probe_traffic = false;
     data_flowing_ = data_flowing_ || sending;
     int64_t silent = now - h.last_rx_change_ms;
     bool suspect = silent >= static_cast<int64_t>(settings_.quiet_ms) ||
@@ -257,7 +305,7 @@ void HealthMonitor::tick() {
     probe(*peer);
   }
   for (auto it = peers_.begin(); it != peers_.end();) {
-    if (!seen.count(it->first)) {
+    if (it->second.pass != pass) {
       sessions_.erase(it->first);
       it = peers_.erase(it);
     } else {
@@ -346,6 +394,7 @@ void HealthMonitor::probe(const PeerRecord& peer) {
   }
   s->awaiting = true;
   s->sent_ms = wall_ms();
+  if (auto h = peers_.find(peer.pubkey); h != peers_.end()) h->second.probe_traffic = true;
   metrics_.add("health.probes_sent");
 }
 
@@ -359,6 +408,9 @@ void HealthMonitor::on_probe_result(std::string pubkey, bool ok, double rtt_ms) 
     // through another entry) is then probed once per quiet period, not on every tick.
     h.last_rx_change_ms = wall_ms();
     store_.set_latency(pubkey, rtt_ms);
+    // The tick that sent this probe armed the short suspect interval so that it would
+    // settle it; answered, it needs no early tick (one device read saved per probe).
+    if (timer_) rearm();
     return;
   }
   metrics_.add("health.probes_failed");

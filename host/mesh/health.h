@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "common/result.h"
@@ -41,6 +42,13 @@ struct HealthSettings {
   uint64_t quiet_ms = 30000;
   uint64_t busy_quiet_ms = 3000;
   uint64_t probe_timeout_ms = 900;  // under one (suspect) tick, so each tick settles the last probe
+  // The probe server closes a connection idle this long. The original uses 10 s, but an
+  // idle C++ node probes the peers whose keepalives it does not receive (WireGuard sends
+  // keepalives in one direction only: any packet resets the other side's timer) every
+  // quiet_ms + one tick, so with 10 s every probe paid a new TCP connection and its close
+  // (four extra wakeups and ~8 tunnel packets). Longer than that period, the connection
+  // is reused; the connection cap (256) still bounds what peers can make us hold.
+  uint64_t server_idle_ms = 60000;
   int fail_limit = 3;
   int64_t grace_ms = 20000;  // new peers get time to complete their first handshake
   int64_t offline_ms = 30000;
@@ -70,6 +78,8 @@ class HealthMonitor {
   struct ServerConn;
   void tick();
   void schedule(uint64_t delay_ms);
+  // Arms the next tick: the suspect, busy or idle interval after the end of the last tick.
+  void rearm();
   void probe(const PeerRecord& peer);
   // By value: callers pass keys owned by records that eviction deletes.
   void on_probe_result(std::string pubkey, bool ok, double rtt_ms);
@@ -90,9 +100,19 @@ class HealthMonitor {
     int64_t last_rx_change_ms = 0;
     int failures = 0;
     bool ever_alive = false;
+    // A probe went to or came from this peer since its tx was last looked at: that tx
+    // growth is the probe's own (ping, pong, TCP), not data, and must not switch the
+    // monitor to the busy interval.
+    bool probe_traffic = false;
+    uint64_t pass = 0;  // the last tick that saw this peer configured
   };
   std::map<std::string, PeerHealth> peers_;
-  bool data_flowing_ = false;  // some peer's tx grew by more than keepalives in the last tick
+  bool data_flowing_ = false;     // some peer's tx grew by more than keepalives in the last tick
+  int64_t last_tick_end_ms_ = 0;  // wall clock when the last tick finished
+  uint64_t tick_count_ = 0;
+  // Canonical source addresses of probes the server answered since the last tick (their
+  // pongs are probe traffic on the prober's entry, see PeerHealth::probe_traffic).
+  std::set<std::string> answered_from_;
   std::map<std::string, std::unique_ptr<Session>> sessions_;
   std::map<std::string, int64_t> offline_until_;
   std::vector<int> listen_fds_;
