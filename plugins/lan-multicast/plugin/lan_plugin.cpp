@@ -17,6 +17,7 @@ constexpr int kLanRank = 100;  // discovery.md §2.5: LAN beats every other sour
 // of the call (there is no interface-change event in the ABI), so a cable plugged in or a
 // VLAN created after start is picked up within this period.
 constexpr uint64_t kRejoinIntervalMs = 30000;
+constexpr uint64_t kRejoinSlackMs = 5000;  // an announcement due this soon joins a rejoin
 constexpr uint64_t kLogThrottleMs = 60000;
 constexpr size_t kMaxTrackedSources = 4096;  // §2.6
 constexpr size_t kMaxTrackedPeers = 4096;
@@ -273,8 +274,19 @@ void LanPlugin::on_datagram(const uint8_t* data, size_t len, const sockaddr* fro
 void LanPlugin::on_timer() {
   if (!started_) return;
   uint64_t t = now();
-  if (t - last_join_ms_ >= kRejoinIntervalMs) join_groups(t);
-  if (scheduler_.due(t)) announce(t);
+  // An announcement due within kRejoinSlackMs of a rejoin goes out with it. Why: both run
+  // every 30 s in the steady state but started a few seconds apart, so they cost two
+  // wakeups a moment apart twice a minute; sent early once, the announcement falls into
+  // step with the rejoin for good. Earlier is always within every receiver's expiry
+  // window. Not in compat mode, whose fixed grid is the original's.
+  bool rejoined = false;
+  if (t - last_join_ms_ >= kRejoinIntervalMs) {
+    join_groups(t);
+    rejoined = true;
+  }
+  if (scheduler_.due(t) ||
+      (rejoined && scheduler_.adaptive() && scheduler_.next_due() <= t + kRejoinSlackMs))
+    announce(t);
   arm_timer();
 }
 
