@@ -57,18 +57,9 @@ int main(int argc, char** argv) {
     }
     config->node.listen_port = static_cast<uint16_t>(port);
   }
-  if (args.backend) {
-    const std::string& b = *args.backend;
-    if (b == "auto")
-      config->node.backend = BackendChoice::Auto;
-    else if (b == "kernel")
-      config->node.backend = BackendChoice::Kernel;
-    else if (b == "userspace")
-      config->node.backend = BackendChoice::Userspace;
-    else {
-      std::fprintf(stderr, "wgmeshd: --backend must be auto, kernel or userspace\n");
-      return 2;
-    }
+  if (args.backend && !parse_backend_choice(*args.backend, config->node.backend)) {
+    std::fprintf(stderr, "wgmeshd: --backend must be auto, kernel or userspace\n");
+    return 2;
   }
 
   DaemonOptions opts;

@@ -202,13 +202,15 @@ Status PeerStore::update(const PeerReport& report, const std::string& label) {
   bool is_new = it == peers_.end();
   // What listeners can see of the peer before the merge, to tell a pure liveness refresh
   // (no event) from a change (see PeerStoreLimits::quiet_refresh_ms).
+  // last_seen_ms is compared apart: a refresh counts only once it is quiet_refresh_ms old.
   struct Seen {
     std::string hostname, mesh_ip, mesh_ipv6, nat_type, endpoint, endpoint_label;
     bool introducer = false, active = false;
     std::vector<std::string> routable_networks;
     size_t candidates = 0, via = 0;
-    int64_t last_seen_ms = 0;
+    bool operator==(const Seen&) const = default;
   } before;
+  int64_t last_seen_before_ms = 0;
   auto seen = [&](const PeerRecord& p) {
     Seen s;
     s.hostname = p.hostname;
@@ -220,14 +222,16 @@ Status PeerStore::update(const PeerReport& report, const std::string& label) {
     s.routable_networks = p.routable_networks;
     s.candidates = p.candidates.size();
     s.via = p.discovered_via.size();
-    s.last_seen_ms = p.last_seen_ms;
     if (const auto* c = p.best_endpoint(now, allow_ipv6_, limits_.candidate_fresh_ms)) {
       s.endpoint = c->endpoint;
       s.endpoint_label = c->label;
     }
     return s;
   };
-  if (!is_new) before = seen(it->second);
+  if (!is_new) {
+    before = seen(it->second);
+    last_seen_before_ms = it->second.last_seen_ms;
+  }
   if (is_new) {
     if (peers_.size() >= limits_.max_peers)
       return Error{"peer cap reached (" + std::to_string(limits_.max_peers) +
@@ -297,16 +301,9 @@ Status PeerStore::update(const PeerReport& report, const std::string& label) {
   if (is_new) {
     queue_event(PeerEvent::New, report.pubkey);
   } else {
-    const Seen after = seen(peer);
-    const bool changed = after.hostname != before.hostname || after.mesh_ip != before.mesh_ip ||
-                         after.mesh_ipv6 != before.mesh_ipv6 || after.nat_type != before.nat_type ||
-                         after.endpoint != before.endpoint ||
-                         after.endpoint_label != before.endpoint_label ||
-                         after.introducer != before.introducer || after.active != before.active ||
-                         after.routable_networks != before.routable_networks ||
-                         after.candidates != before.candidates || after.via != before.via ||
-                         (after.last_seen_ms != before.last_seen_ms &&
-                          now - before.last_seen_ms >= limits_.quiet_refresh_ms);
+    const bool changed =
+        !(seen(peer) == before) || (peer.last_seen_ms != last_seen_before_ms &&
+                                    now - last_seen_before_ms >= limits_.quiet_refresh_ms);
     if (changed) queue_event(PeerEvent::Updated, report.pubkey);
   }
   if (source->refreshes_liveness() && first_hand_hook_) first_hand_hook_(report.pubkey);

@@ -162,16 +162,8 @@ Status parse_node_table(const std::string& source, const toml::table& table, Nod
     } else if (key == "backend") {
       std::string b;
       st = read_string(source, v, key, b);
-      if (st.ok()) {
-        if (b == "auto")
-          node.backend = BackendChoice::Auto;
-        else if (b == "kernel")
-          node.backend = BackendChoice::Kernel;
-        else if (b == "userspace")
-          node.backend = BackendChoice::Userspace;
-        else
-          return Error{where(source, v) + ": key 'backend' must be auto, kernel or userspace"};
-      }
+      if (st.ok() && !parse_backend_choice(b, node.backend))
+        return Error{where(source, v) + ": key 'backend' must be auto, kernel or userspace"};
     } else if (key == "userspace_program")
       st = read_string(source, v, key, node.userspace_program);
     else if (key == "uapi_dir")
@@ -245,6 +237,18 @@ Status validate_interface_name(const std::string& name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-')
       return Error{"interface name '" + name + "' may contain only letters, digits, '_' and '-'"};
   return {};
+}
+
+bool parse_backend_choice(std::string_view text, BackendChoice& out) {
+  if (text == "auto")
+    out = BackendChoice::Auto;
+  else if (text == "kernel")
+    out = BackendChoice::Kernel;
+  else if (text == "userspace")
+    out = BackendChoice::Userspace;
+  else
+    return false;
+  return true;
 }
 
 Result<Config> parse_config(const std::string& text, const std::string& source) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -62,11 +63,15 @@ Result<Config> parse_config(const std::string& text, const std::string& source);
 Result<Config> load_config_file(const std::string& path);
 
 // The secret from (in order) a command-line flag, the environment WGMESH_SECRET,
-// WGMESH_SECRET_FILE, then the config's secret, secret_file. Returns an empty string when none is set.
+// WGMESH_SECRET_FILE, then the config's secret, secret_file. Returns an empty string when none is
+// set.
 Result<std::string> resolve_secret_text(const NodeConfig& node);
 
 // Validates an interface name as Linux requires (letters, digits, '_', '-', <= 15 chars,
 // starting with a letter).
 Status validate_interface_name(const std::string& name);
+
+// "auto", "kernel" or "userspace" (the config key and the --backend flag). False otherwise.
+bool parse_backend_choice(std::string_view text, BackendChoice& out);
 
 }  // namespace wgmesh
