@@ -23,44 +23,105 @@ Status check_name(const std::string& ifname) {
 }
 }  // namespace
 
-Result<DeviceState> UapiBackend::get_device() {
-  if (auto st = check_name(options_.ifname); !st) return st.error();
-  auto conn = UapiConnection::open(socket_path(), options_.io_timeout);
-  if (!conn) return Error{options_.ifname + ": " + conn.message()};
-  if (auto st = conn->write_all(uapi::kGetRequest); !st)
+Result<UapiConnection*> UapiBackend::connection(bool& reused) {
+  reused = kept_.has_value() && kept_->reusable();
+  if (!reused) {
+    kept_.reset();
+    auto conn = UapiConnection::open(socket_path(), options_.io_timeout);
+    if (!conn) return Error{options_.ifname + ": " + conn.message()};
+    ++connections_opened_;
+    kept_.emplace(std::move(*conn));
+  }
+  kept_->begin_request();
+  return &*kept_;
+}
+
+Result<DeviceState> UapiBackend::get_once(bool& reused) {
+  auto conn = connection(reused);
+  if (!conn) return conn.error();
+  if (auto st = (*conn)->write_all(uapi::kGetRequest); !st)
     return Error{options_.ifname + ": " + st.message()};
-  auto reply = conn->read_response(options_.max_response_bytes);
+  auto reply = (*conn)->read_response(options_.max_response_bytes);
   if (!reply) return Error{options_.ifname + ": " + reply.message()};
   ScopedWipe wipe_reply(*reply);
-  auto state = uapi::parse_get_response(*reply);
+  auto state = uapi::parse_get_response(*reply, &public_keys_);
   if (!state) return Error{options_.ifname + ": " + state.message()};
   state->ifname = options_.ifname;
   return state;
 }
 
-Status UapiBackend::set_device(const DeviceUpdate& update) {
-  if (update.empty()) return {};
-  if (auto st = check_name(options_.ifname); !st) return st;
-  auto conn = UapiConnection::open(socket_path(), options_.io_timeout);
-  if (!conn) return Error{options_.ifname + ": " + conn.message()};
+Result<DeviceState> UapiBackend::get_device() {
+  if (auto st = check_name(options_.ifname); !st) return st.error();
+  bool reused = false;
+  auto state = get_once(reused);
+  if (!state) {
+    forget_connection();
+    // A get changes nothing, so it is always safe to ask again. A reused connection that
+    // failed may have died under us (the server restarted between our check and the
+    // request), or the server may not serve a second request at all: then stop keeping.
+    if (!reused) return state;
+    state = get_once(reused);
+    if (!state) {
+      forget_connection();
+      return state;
+    }
+    options_.keep_connection = false;
+  }
+  if (!options_.keep_connection) forget_connection();
+  return state;
+}
+
+Status UapiBackend::set_once(const DeviceUpdate& update, bool& reused, bool& retry_safe) {
+  retry_safe = false;
+  auto conn = connection(reused);
+  if (!conn) {
+    retry_safe = true;  // nothing was sent
+    return conn.error();
+  }
+  UapiConnection& c = **conn;
   const Status written =
-      uapi::encode_set(update, [&conn](std::string_view piece) { return conn->write_all(piece); });
-  if (!written && !conn->server_replied()) return Error{options_.ifname + ": " + written.message()};
+      uapi::encode_set(update, [&c](std::string_view piece) { return c.write_all(piece); });
+  // The server saw nothing of this request: a dead connection, safe to send it again.
+  retry_safe = !written && c.bytes_sent() == 0;
+  if (!written && !c.server_replied()) return Error{options_.ifname + ": " + written.message()};
   // Even after a failed write, the server's reply (usually an errno) explains the failure
   // better than EPIPE does.
-  auto reply = conn->read_response(4096);
+  auto reply = c.read_response(4096);
   if (!reply) {
     return Error{options_.ifname + ": " + (written ? reply.message() : written.message())};
   }
+  retry_safe = false;  // the server answered: it acted on (part of) the request
   if (auto st = uapi::parse_set_response(*reply); !st)
     return Error{options_.ifname + ": " + st.message()};
   if (!written) return Error{options_.ifname + ": " + written.message()};
   return {};
 }
 
+Status UapiBackend::set_device(const DeviceUpdate& update) {
+  if (update.empty()) return {};
+  if (auto st = check_name(options_.ifname); !st) return st;
+  bool reused = false, retry_safe = false;
+  Status st = set_once(update, reused, retry_safe);
+  if (!st) {
+    // After a failed set the server may be out of step with us (wireguard-go's scanner
+    // consumed an unknown part of the request): never reuse that connection.
+    forget_connection();
+    if (!reused || !retry_safe) return st;
+    st = set_once(update, reused, retry_safe);
+    if (!st) {
+      forget_connection();
+      return st;
+    }
+    options_.keep_connection = false;
+  }
+  if (!options_.keep_connection) forget_connection();
+  return st;
+}
+
 bool UapiBackend::interface_exists() { return uapi_socket_live(socket_path()); }
 
 Status UapiBackend::create_interface() {
+  forget_connection();  // a new server, if one is started, gets a new connection
   if (supervisor_) {
     if (supervisor_->running() && interface_exists()) return {};
     return supervisor_->start();
@@ -72,6 +133,7 @@ Status UapiBackend::create_interface() {
 }
 
 Status UapiBackend::delete_interface() {
+  forget_connection();
   if (supervisor_ && supervisor_->running()) return supervisor_->stop();
   if (!interface_exists()) return {};
   // Not ours to stop: deleting its TUN link makes wireguard-go shut down cleanly.

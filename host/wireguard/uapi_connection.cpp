@@ -44,7 +44,8 @@ Result<UapiConnection> UapiConnection::open(const std::string& path,
 UapiConnection::UapiConnection(UapiConnection&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
       timeout_(other.timeout_),
-      server_replied_(other.server_replied_) {}
+      server_replied_(other.server_replied_),
+      bytes_sent_(other.bytes_sent_) {}
 
 UapiConnection& UapiConnection::operator=(UapiConnection&& other) noexcept {
   if (this != &other) {
@@ -52,12 +53,25 @@ UapiConnection& UapiConnection::operator=(UapiConnection&& other) noexcept {
     fd_ = std::exchange(other.fd_, -1);
     timeout_ = other.timeout_;
     server_replied_ = other.server_replied_;
+    bytes_sent_ = other.bytes_sent_;
   }
   return *this;
 }
 
 UapiConnection::~UapiConnection() {
   if (fd_ >= 0) ::close(fd_);
+}
+
+bool UapiConnection::reusable() const {
+  if (fd_ < 0) return false;
+  pollfd p{fd_, POLLIN | POLLRDHUP, 0};
+  int n;
+  do {
+    n = ::poll(&p, 1, 0);
+  } while (n < 0 && errno == EINTR);
+  // Any event on an idle connection (end of stream, hang-up, error, unasked bytes) means
+  // the server is gone or out of step with us.
+  return n == 0;
 }
 
 Status UapiConnection::wait(short events, short& revents, const char* what) {
@@ -90,6 +104,7 @@ Status UapiConnection::write_all(std::string_view data) {
     const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
     if (n > 0) {
       data.remove_prefix(static_cast<std::size_t>(n));
+      bytes_sent_ += static_cast<std::size_t>(n);
     } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
       const int err = errno;
       server_replied_ = true;  // EPIPE/ECONNRESET: a reply may still be buffered for us

@@ -27,6 +27,18 @@ class UapiConnection {
   // read_response() returns that reply.
   Status write_all(std::string_view data);
   bool server_replied() const { return server_replied_; }
+  // Bytes of requests the socket accepted so far (0: the server saw nothing of this one).
+  std::size_t bytes_sent() const { return bytes_sent_; }
+
+  // For a connection kept between requests: true if it is still open and the server has
+  // sent nothing unasked (no end of stream, no error, no stray bytes), so it can carry the
+  // next request. Does not block.
+  bool reusable() const;
+  // Starts the count of bytes_sent() and server_replied() afresh for the next request.
+  void begin_request() {
+    bytes_sent_ = 0;
+    server_replied_ = false;
+  }
 
   // Reads until a complete response (see uapi::response_complete) or end of stream.
   Result<std::string> read_response(std::size_t max_bytes);
@@ -39,6 +51,7 @@ class UapiConnection {
   int fd_ = -1;
   std::chrono::milliseconds timeout_;
   bool server_replied_ = false;
+  std::size_t bytes_sent_ = 0;
 };
 
 }  // namespace wgmesh::wg

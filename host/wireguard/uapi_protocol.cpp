@@ -127,7 +127,7 @@ Status parse_set_response(std::string_view response) {
   return errno_status(response.substr(kPrefix.size(), nl - kPrefix.size()), "UAPI set");
 }
 
-Result<DeviceState> parse_get_response(std::string_view response) {
+Result<DeviceState> parse_get_response(std::string_view response, PublicKeyMemo* memo) {
   DeviceState dev;
   PeerState* peer = nullptr;  // the peer the current lines belong to
   std::size_t pos = 0;
@@ -153,7 +153,8 @@ Result<DeviceState> parse_get_response(std::string_view response) {
       if (response.substr(pos) != "\n")
         return bad("errno line not followed by one blank line", key);
       if (auto st = errno_status(value, "UAPI get"); !st) return st.error();
-      if (dev.private_key) dev.public_key = dev.private_key->public_key();
+      if (dev.private_key)
+        dev.public_key = memo ? memo->public_of(*dev.private_key) : dev.private_key->public_key();
       return dev;
     }
     if (key == "public_key") {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "wireguard/public_key_memo.h"
 #include "wireguard/types.h"
 
 namespace wgmesh::wg::uapi {
@@ -33,8 +34,9 @@ Status parse_set_response(std::string_view response);
 
 // Parses the reply to `get=1`: device lines, then per-peer lines, then "errno=N" and a blank
 // line. Unknown keys are skipped (newer implementations add some); malformed values,
-// a missing terminator or a non-zero errno are errors. `ifname` is left empty.
-Result<DeviceState> parse_get_response(std::string_view response);
+// a missing terminator or a non-zero errno are errors. `ifname` is left empty. The public
+// key is derived from the private key, through `memo` when given (repeated reads).
+Result<DeviceState> parse_get_response(std::string_view response, PublicKeyMemo* memo = nullptr);
 
 // True once `buffer` holds a complete response (the errno line and the blank line after it),
 // so a reader knows when to stop without waiting for the peer to close.

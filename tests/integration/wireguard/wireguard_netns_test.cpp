@@ -221,6 +221,8 @@ TEST(UserspaceWireguard, ConfigureThroughUapiReadBackAndDiff) {
   auto empty = b->get_device();
   ASSERT_TRUE(empty);
   EXPECT_TRUE(empty->peers.empty());
+  // wireguard-go served every request above on the one connection the backend keeps.
+  EXPECT_EQ(b->connections_opened(), 1u);
 
   const pid_t pid = b->supervisor()->pid();
   ASSERT_TRUE(b->delete_interface());
@@ -261,6 +263,8 @@ TEST(UserspaceWireguard, ServerErrorsComeBackAsErrors) {
   auto dev = b2->get_device();
   ASSERT_TRUE(dev) << dev.message();
   EXPECT_EQ(dev->listen_port, 51821);
+  // ... on a new connection: the one that carried the failed request is never reused.
+  EXPECT_EQ(b2->connections_opened(), 2u);
 }
 
 TEST(UserspaceWireguard, ThousandPeersInOneRequest) {

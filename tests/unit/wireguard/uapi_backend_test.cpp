@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "fake_uapi_server.h"
 #include "test_keys.h"
@@ -180,6 +183,163 @@ TEST(UapiBackend, AdoptsAnExistingServer) {
   EXPECT_TRUE(b.interface_exists());
   EXPECT_TRUE(b.create_interface());
   EXPECT_EQ(b.name(), "userspace");
+}
+
+// Answers every request on one connection until the client hangs up, as wireguard-go does;
+// records each request.
+void answer_until_hangup(int fd, std::vector<std::string>& requests) {
+  while (true) {
+    std::string req = FakeUapiServer::read_request(fd);
+    if (req.empty()) return;
+    requests.push_back(req);
+    FakeUapiServer::write_all(
+        fd, req.rfind("get=1", 0) == 0 ? "listen_port=51820\nerrno=0\n\n" : "errno=0\n\n");
+  }
+}
+
+TEST(UapiBackend, KeepsOneConnectionForManyRequests) {
+  FakeUapiServer server;
+  std::vector<std::string> requests;
+  server.serve([&](int fd) { answer_until_hangup(fd, requests); });
+  {
+    auto b = backend_for(server);
+    ASSERT_TRUE(b.get_device());
+    DeviceUpdate u = many_peers(2);
+    ASSERT_TRUE(b.set_device(u));
+    auto dev = b.get_device();
+    ASSERT_TRUE(dev) << dev.message();
+    EXPECT_EQ(dev->listen_port, 51820);
+    EXPECT_EQ(b.connections_opened(), 1u);
+  }  // the backend closes its connection: the server's loop ends
+  server.join();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0], "get=1\n\n");
+  EXPECT_EQ(requests[1], *uapi::encode_set(many_peers(2)));
+  EXPECT_EQ(requests[2], "get=1\n\n");
+}
+
+TEST(UapiBackend, ReconnectsWhenTheServerClosedTheKeptConnection) {
+  // One request per connection, then close: a server that works that way, or a
+  // wireguard-go that restarted between two requests.
+  FakeUapiServer server;
+  int served = 0;
+  server.serve(
+      [&](int fd) {
+        FakeUapiServer::read_request(fd);
+        FakeUapiServer::write_all(fd, "listen_port=" + std::to_string(++served) + "\nerrno=0\n\n");
+      },
+      3);
+  auto b = backend_for(server);
+  for (int i = 1; i <= 3; ++i) {
+    // The close must have reached us before the next request: it is checked, not raced.
+    if (i > 1) std::this_thread::sleep_for(20ms);
+    auto dev = b.get_device();
+    ASSERT_TRUE(dev) << i << ": " << dev.message();
+    EXPECT_EQ(dev->listen_port, i);
+  }
+  server.join();
+  EXPECT_EQ(b.connections_opened(), 3u);
+}
+
+TEST(UapiBackend, FallsBackToAConnectionPerRequestForAServerThatIgnoresASecond) {
+  FakeUapiServer server;
+  int connection = 0;
+  server.serve(
+      [&](int fd) {
+        ++connection;
+        FakeUapiServer::read_request(fd);
+        FakeUapiServer::write_all(fd, "listen_port=7\nerrno=0\n\n");
+        // The first connection stays open but is never read again.
+        if (connection == 1) FakeUapiServer::wait_for_hangup(fd);
+      },
+      3);
+  auto b = backend_for(server, 200ms);
+  ASSERT_TRUE(b.get_device());
+  auto second = b.get_device();  // times out on the kept connection, then asks afresh
+  ASSERT_TRUE(second) << second.message();
+  EXPECT_EQ(second->listen_port, 7);
+  EXPECT_EQ(b.connections_opened(), 2u);
+  ASSERT_TRUE(b.get_device());  // from now on a new connection per request
+  EXPECT_EQ(b.connections_opened(), 3u);
+  server.join();
+}
+
+TEST(UapiBackend, AFailedSetNeverReusesItsConnection) {
+  FakeUapiServer server;
+  std::vector<std::string> second_requests;
+  int connection = 0;
+  server.serve(
+      [&](int fd) {
+        if (++connection == 1) {
+          FakeUapiServer::read_request(fd);
+          FakeUapiServer::write_all(fd, "errno=-22\n\n");
+          FakeUapiServer::wait_for_hangup(fd);  // open, but out of step: must not be reused
+        } else {
+          answer_until_hangup(fd, second_requests);
+        }
+      },
+      2);
+  {
+    auto b = backend_for(server);
+    DeviceUpdate u;
+    u.listen_port = 1;
+    EXPECT_FALSE(b.set_device(u));
+    ASSERT_TRUE(b.get_device());
+    EXPECT_EQ(b.connections_opened(), 2u);
+  }
+  server.join();
+  ASSERT_EQ(second_requests.size(), 1u);
+  EXPECT_EQ(second_requests[0], "get=1\n\n");
+}
+
+TEST(UapiBackend, OneConnectionPerRequestWhenAskedTo) {
+  FakeUapiServer server;
+  server.serve(
+      [&](int fd) {
+        FakeUapiServer::read_request(fd);
+        FakeUapiServer::write_all(fd, "errno=0\n\n");
+        FakeUapiServer::wait_for_hangup(fd);  // would serve more, but the client closes
+      },
+      2);
+  UapiOptions o;
+  o.ifname = server.ifname();
+  o.socket_dir = server.dir();
+  o.io_timeout = 2000ms;
+  o.keep_connection = false;
+  UapiBackend b(o);
+  ASSERT_TRUE(b.get_device());
+  ASSERT_TRUE(b.get_device());
+  EXPECT_EQ(b.connections_opened(), 2u);
+  server.join();
+}
+
+TEST(UapiBackend, ThePublicKeyIsRightOnEveryReadOfAKeptConnection) {
+  const Key priv = Key::generate_private();
+  FakeUapiServer server;
+  server.serve([&](int fd) {
+    for (int i = 0; i < 3; ++i) {
+      FakeUapiServer::read_request(fd);
+      FakeUapiServer::write_all(fd, "private_key=" + priv.to_hex() + "\nerrno=0\n\n");
+    }
+  });
+  auto b = backend_for(server);
+  for (int i = 0; i < 3; ++i) {
+    auto dev = b.get_device();
+    ASSERT_TRUE(dev) << dev.message();
+    EXPECT_EQ(dev->public_key, priv.public_key());
+  }
+  server.join();
+}
+
+TEST(PublicKeyMemo, RecomputesOnlyForANewPrivateKey) {
+  PublicKeyMemo memo;
+  const Key a = Key::generate_private(), b = Key::generate_private();
+  EXPECT_EQ(memo.public_of(a), a.public_key());
+  EXPECT_EQ(memo.public_of(a), a.public_key());
+  EXPECT_EQ(memo.derivations(), 1u);
+  EXPECT_EQ(memo.public_of(b), b.public_key());
+  EXPECT_EQ(memo.public_of(a), a.public_key());
+  EXPECT_EQ(memo.derivations(), 3u);
 }
 
 }  // namespace
