@@ -20,6 +20,11 @@
 namespace wgmesh {
 namespace {
 
+// Peer lists over RPC show handshake times and byte counters read from WireGuard; a read at
+// most this old is shared, so a client polling many times a second does not make one device
+// read per request (wgmeshctl shows seconds, so 250 ms never shows).
+constexpr int64_t kRpcFactsMaxAgeMs = 250;
+
 int64_t wall_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -388,7 +393,7 @@ void MeshNode::register_rpc() {
   };
   add("peers.list", "Active peers (PeerInfo objects)",
       [this](std::shared_ptr<RpcResponder> r, const std::string&) {
-        (void)reconciler_->refresh_facts();
+        (void)reconciler_->refresh_facts(kRpcFactsMaxAgeMs);
         std::vector<PeerView> views;
         for (const PeerRecord* p : store_.active()) views.push_back(view_of(*p));
         r->reply(peer_list_json(views, true));
@@ -409,7 +414,7 @@ void MeshNode::register_rpc() {
           r->error(kRpcInvalidParams, "peer not found: " + key);
           return;
         }
-        (void)reconciler_->refresh_facts();
+        (void)reconciler_->refresh_facts(kRpcFactsMaxAgeMs);
         r->reply(peer_view_json(view_of(*p)));
       });
   add("peers.count", "Counts of active, dead and total peers",

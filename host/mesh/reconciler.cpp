@@ -141,11 +141,16 @@ void Reconciler::remember(const wg::DeviceState& state) {
   for (const auto& p : state.peers) facts_[p.public_key.to_base64()] = p;
 }
 
-Status Reconciler::refresh_facts() {
+Status Reconciler::refresh_facts(int64_t max_age_ms) {
+  const int64_t now = now_ms();
+  if (max_age_ms > 0 && cached_ && last_read_ms_ && now - *last_read_ms_ >= 0 &&
+      now - *last_read_ms_ <= max_age_ms)
+    return {};
   auto state = backend_.get_device();
   if (!state.ok()) return state.error();
   remember(*state);
   cached_ = std::move(*state);
+  last_read_ms_ = now;
   return {};
 }
 
@@ -504,6 +509,7 @@ Status Reconciler::run_once(bool fresh_read) {
     }
     remember(*read);
     cached_ = std::move(*read);
+    last_read_ms_ = now_ms();
     metrics_.add("reconcile.device_reads");
   }
   const wg::DeviceState* actual = &*cached_;

@@ -113,7 +113,9 @@ class Reconciler {
 
   // WireGuard's view of each peer from the latest device read (handshakes, counters).
   const wg::PeerState* facts(const std::string& pubkey) const;
-  Status refresh_facts();  // re-read the device now (also refreshes the cached state)
+  // Re-reads the device (also refreshes the cached state), unless the last read is at most
+  // `max_age_ms` old: RPC clients polling peer lists many times a second then share reads.
+  Status refresh_facts(int64_t max_age_ms = 0);
   const ReconcileStats& stats() const { return stats_; }
   // The kernel routes the last run wanted (through the relay's mesh address when relayed).
   const std::vector<wg::Route>& last_routes() const { return last_routes_; }
@@ -153,6 +155,7 @@ class Reconciler {
   mutable std::set<std::string> kicks_;    // peers whose first initiation is restarted this pass
   std::unique_ptr<Timer> deferred_;        // the starter's next moment
   std::optional<wg::DeviceState> cached_;  // last full read + the updates applied since
+  std::optional<int64_t> last_read_ms_;    // when cached_ was last read whole from the device
   relay::RelayPolicy relay_;
   std::unique_ptr<Timer> relay_timer_;
   NatTypeSource nat_type_;

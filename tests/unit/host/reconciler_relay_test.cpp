@@ -373,5 +373,23 @@ TEST_F(ReconcilerHandshakeStart, TheGreaterKeyAnswersUntilItsGraceEnds) {
   EXPECT_EQ(backend.removes, 0) << "the answering side never kicks";
 }
 
+// Not relaying, but it needs this fake device: RPC reads share a recent device read.
+TEST_F(ReconcilerRelay, RefreshFactsSharesAReadNoOlderThanAsked) {
+  auto r = make();
+  run(*r);  // a fresh read
+  const int reads = backend.reads;
+  now += 100;
+  ASSERT_TRUE(r->refresh_facts(250).ok());
+  EXPECT_EQ(backend.reads, reads);  // 100 ms old: shared
+  now += 200;
+  ASSERT_TRUE(r->refresh_facts(250).ok());
+  EXPECT_EQ(backend.reads, reads + 1);  // 300 ms old: read again
+  ASSERT_TRUE(r->refresh_facts().ok());
+  EXPECT_EQ(backend.reads, reads + 2);  // no age given: always read
+  now -= 60'000;  // the wall clock stepped back: never trust the old read's age
+  ASSERT_TRUE(r->refresh_facts(250).ok());
+  EXPECT_EQ(backend.reads, reads + 3);
+}
+
 }  // namespace
 }  // namespace wgmesh
