@@ -4,12 +4,14 @@
 // icmp_prober.h); then the daemons' RSS, CPU and underlay bytes over a quiet period. Prints a
 // table; never a pass/fail test.
 //   usage: wgmesh-mesh-bench [--nodes 5,10,25] [--quiet-seconds 60] [--wgmeshd PATH]
+// (two quiet periods of --quiet-seconds each: right after convergence, and after that)
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <sstream>
@@ -18,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "harness/proc_stats.h"
 #include "icmp_prober.h"
 #include "mesh_bed.h"
 
@@ -32,15 +35,22 @@ namespace {
 
 struct Figures {
   int n = 0;
-  double ready_ms = 0, listed_ms = 0, handshaked_ms = 0, traffic_ms = 0, ping_round_ms = 0;
+  double launched_ms = 0, ready_ms = 0, listed_ms = 0, handshaked_ms = 0, traffic_ms = 0,
+         ping_round_ms = 0;
   bool converged = false;
   int pairs = 0, pairs_answered = 0;
   // What probing cost: echo requests sent and CPU time of the probing thread, while waiting
   // for traffic and for the repeated round.
   uint64_t probe_requests = 0, round_requests = 0;
   double probe_cpu_ms = 0, round_cpu_ms = 0, round_srtt_ms = 0;
-  double rss_avg_kb = 0, rss_max_kb = 0, anon_avg_kb = 0, pss_avg_kb = 0, cpu_pct = 0,
-         bytes_per_node_min = 0, wg_rss_avg_kb = 0;
+  double rss_avg_kb = 0, rss_max_kb = 0, anon_avg_kb = 0, pss_avg_kb = 0, wg_rss_avg_kb = 0;
+  // CPU (% of one core) and underlay bytes per node: `first` is the window right after
+  // convergence (announcements still backing off towards their 30 s cap), the other the
+  // window after it, when nothing changes any more.
+  double cpu_first_pct = 0, cpu_pct = 0, bytes_first_per_node_min = 0, bytes_per_node_min = 0;
+  // CPU time per node from launch until every pair passed traffic: the daemon, and the
+  // wireguard-go it started. With `cores` CPUs, (sum over nodes) / cores bounds traffic_ms.
+  double formation_cpu_ms = 0, formation_wg_cpu_ms = 0;
 };
 
 double ms_between(steady_clock::time_point t0, steady_clock::time_point t1) {
@@ -80,6 +90,32 @@ long smaps_rollup_kb(pid_t pid, const std::string& field) {
   return 0;
 }
 
+// The processes whose parent is `parent` (the wireguard-go a daemon started).
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string stat;
+    std::getline(in, stat);
+    auto paren = stat.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::istringstream fields(stat.substr(paren + 1));
+    std::string state;
+    long ppid = 0;
+    if (fields >> state >> ppid && ppid == parent) out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+long long children_cpu_ns(pid_t parent) {
+  long long total = 0;
+  for (pid_t child : children_of(parent)) total += wgmesh::testbed::read_cpu_ns(child).value_or(0);
+  return total;
+}
+
 long wireguard_go_rss_kb(MeshBed& m, int i) {
   auto r =
       m.host(i).run({"sh", "-c",
@@ -97,6 +133,7 @@ Figures run(int n, int quiet_s, const std::string& wgmeshd) {
   o.log_level = "info";
   auto t0 = steady_clock::now();
   for (int i = 1; i <= n; ++i) m.launch(i, o);
+  f.launched_ms = ms_since(t0);
   for (int i = 1; i <= n; ++i) m.wait_ready(i, seconds(60));
   f.ready_ms = ms_since(t0);
   // Traffic is probed from here on, concurrently with the RPC polling below, so traffic_ms is
@@ -127,6 +164,10 @@ Figures run(int n, int quiet_s, const std::string& wgmeshd) {
   if (auto last = probed.last_first_reply()) f.traffic_ms = ms_between(t0, *last);
   for (auto [from, to] : probed.unanswered)
     std::fprintf(stderr, "  no echo reply: h%d -> h%d\n", from + 1, to + 1);
+  for (int i = 1; i <= n; ++i) {
+    f.formation_cpu_ms += static_cast<double>(m.daemon(i).cpu_ns().value_or(0)) / 1e6 / n;
+    f.formation_wg_cpu_ms += static_cast<double>(children_cpu_ns(m.daemon(i).pid())) / 1e6 / n;
+  }
   f.converged = f.handshaked_ms > 0 && probed.complete();
   if (!f.converged) return f;
   // The same all-pairs round again on the converged mesh: what the measurement itself costs
@@ -140,19 +181,28 @@ Figures run(int n, int quiet_s, const std::string& wgmeshd) {
   for (auto [from, to] : round.unanswered)
     std::fprintf(stderr, "  no echo reply on the converged mesh: h%d -> h%d\n", from + 1, to + 1);
 
-  // A quiet period: nothing changes in the mesh.
-  std::vector<long long> cpu0(n + 1);
-  std::vector<uint64_t> bytes0(n + 1);
+  // Two quiet periods: nothing changes in the mesh.
+  auto measure_quiet = [&](double& cpu_pct, double& bytes_per_node_min) {
+    std::vector<long long> cpu0(n + 1);
+    std::vector<uint64_t> bytes0(n + 1);
+    for (int i = 1; i <= n; ++i) {
+      cpu0[i] = m.daemon(i).cpu_ns().value_or(0);
+      bytes0[i] = wgmesh::testbed::underlay_bytes(m.host(i)).total();
+    }
+    auto w0 = steady_clock::now();
+    std::this_thread::sleep_for(seconds(quiet_s));
+    double cpu_ns = 0, bytes = 0;
+    for (int i = 1; i <= n; ++i) {
+      cpu_ns += static_cast<double>(m.daemon(i).cpu_ns().value_or(0) - cpu0[i]);
+      bytes += static_cast<double>(wgmesh::testbed::underlay_bytes(m.host(i)).total() - bytes0[i]);
+    }
+    const double window_ms = ms_since(w0);
+    cpu_pct = 100.0 * (cpu_ns / 1e6 / n) / window_ms;
+    bytes_per_node_min = bytes / n * 60'000.0 / window_ms;
+  };
+  measure_quiet(f.cpu_first_pct, f.bytes_first_per_node_min);
+  measure_quiet(f.cpu_pct, f.bytes_per_node_min);
   for (int i = 1; i <= n; ++i) {
-    cpu0[i] = m.daemon(i).cpu_ticks().value_or(0);
-    bytes0[i] = wgmesh::testbed::underlay_bytes(m.host(i)).total();
-  }
-  std::this_thread::sleep_for(seconds(quiet_s));
-  double cpu_total = 0, bytes_total = 0;
-  for (int i = 1; i <= n; ++i) {
-    cpu_total += static_cast<double>(m.daemon(i).cpu_ticks().value_or(0) - cpu0[i]);
-    bytes_total +=
-        static_cast<double>(wgmesh::testbed::underlay_bytes(m.host(i)).total() - bytes0[i]);
     double rss = static_cast<double>(m.daemon(i).rss_kb().value_or(0));
     f.rss_avg_kb += rss / n;
     f.rss_max_kb = std::max(f.rss_max_kb, rss);
@@ -160,9 +210,6 @@ Figures run(int n, int quiet_s, const std::string& wgmeshd) {
     f.pss_avg_kb += static_cast<double>(smaps_rollup_kb(m.daemon(i).pid(), "Pss")) / n;
     f.wg_rss_avg_kb += static_cast<double>(wireguard_go_rss_kb(m, i)) / n;
   }
-  double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
-  f.cpu_pct = 100.0 * (cpu_total / n / ticks) / quiet_s;
-  f.bytes_per_node_min = bytes_total / n * 60.0 / quiet_s;
   return f;
 }
 
@@ -206,9 +253,8 @@ int main(int argc, char** argv) {
   std::printf(
       "\nwgmesh mesh benchmark (%s, quiet period %d s, userspace WireGuard in namespaces)\n",
       wgmeshd.c_str(), quiet);
-  std::printf("%-6s %10s %10s %12s %12s %9s %9s %9s %8s %8s %8s %12s %10s\n", "nodes", "ready_ms",
-              "listed_ms", "handshake_ms", "traffic_ms", "ping_round", "rss_kb", "rss_max",
-              "pss_kb", "anon_kb", "cpu_%", "B/node/min", "wg-go_kb");
+  std::printf("%-6s %10s %10s %10s %12s %12s %10s\n", "nodes", "launch_ms", "ready_ms", "listed_ms",
+              "handshake_ms", "traffic_ms", "ping_round");
   for (const auto& f : all) {
     if (!f.converged) {
       std::printf(
@@ -217,11 +263,8 @@ int main(int argc, char** argv) {
           f.n, f.ready_ms, f.listed_ms, f.handshaked_ms, f.pairs_answered, f.pairs);
       continue;
     }
-    std::printf(
-        "%-6d %10.0f %10.0f %12.0f %12.0f %9.0f %9.0f %9.0f %8.0f %8.0f %8.3f %12.0f %10.0f\n", f.n,
-        f.ready_ms, f.listed_ms, f.handshaked_ms, f.traffic_ms, f.ping_round_ms, f.rss_avg_kb,
-        f.rss_max_kb, f.pss_avg_kb, f.anon_avg_kb, f.cpu_pct, f.bytes_per_node_min,
-        f.wg_rss_avg_kb);
+    std::printf("%-6d %10.0f %10.0f %10.0f %12.0f %12.0f %10.0f\n", f.n, f.launched_ms, f.ready_ms,
+                f.listed_ms, f.handshaked_ms, f.traffic_ms, f.ping_round_ms);
   }
   std::printf(
       "(listed: every node lists every other; handshake: every pair has a WireGuard handshake;\n"
@@ -238,6 +281,34 @@ int main(int argc, char** argv) {
       " cost: one request per pair unless a reply is late, so mostly the time the mesh needs to "
       "carry n(n-1)\n"
       " echo round trips at once)\n");
+  const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  std::printf("\n%-6s %8s %8s %8s %8s %9s %8s %8s %11s %11s %12s %12s\n", "nodes", "rss_kb",
+              "rss_max", "pss_kb", "anon_kb", "wg-go_kb", "cpu1_%", "cpu_%", "B1/node/min",
+              "B/node/min", "form_cpu_ms", "form_wg_ms");
+  for (const auto& f : all)
+    if (f.converged)
+      std::printf("%-6d %8.0f %8.0f %8.0f %8.0f %9.0f %8.3f %8.3f %11.0f %11.0f %12.1f %12.1f\n",
+                  f.n, f.rss_avg_kb, f.rss_max_kb, f.pss_avg_kb, f.anon_avg_kb, f.wg_rss_avg_kb,
+                  f.cpu_first_pct, f.cpu_pct, f.bytes_first_per_node_min, f.bytes_per_node_min,
+                  f.formation_cpu_ms, f.formation_wg_cpu_ms);
+  std::printf(
+      "(cpu1_%%, B1/node/min: the first quiet period right after convergence, while announcements "
+      "back off\n"
+      " towards their 30 s cap; cpu_%%, B/node/min: the quiet period after it. CPU per daemon in "
+      "%% of one core\n"
+      " (schedstat, ns). form_cpu_ms / form_wg_ms: CPU per node from launch until every pair "
+      "passed traffic,\n"
+      " wgmeshd / the wireguard-go it runs; on %ld cores the whole bed needs at least\n"
+      " n * (form_cpu_ms + form_wg_ms) / %ld of wall time for that.)\n",
+      cores, cores);
+  for (const auto& f : all)
+    if (f.converged)
+      std::printf(
+          "CPU floor, %d nodes: %.0f ms of CPU for formation = %.0f ms on %ld cores "
+          "(traffic_ms %.0f)\n",
+          f.n, f.n * (f.formation_cpu_ms + f.formation_wg_cpu_ms),
+          f.n * (f.formation_cpu_ms + f.formation_wg_cpu_ms) / static_cast<double>(cores), cores,
+          f.traffic_ms);
   for (const auto& f : all)
     if (f.converged)
       std::printf(

@@ -1,6 +1,7 @@
 #include "harness/proc_stats.h"
 
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -60,6 +61,10 @@ std::optional<long long> parse_cpu_ticks(std::string_view stat_text) {
   return *utime + *stime;
 }
 
+std::optional<long long> parse_schedstat_ns(std::string_view schedstat_text) {
+  return to_number<long long>(next_field(schedstat_text));
+}
+
 std::optional<long> read_rss_kb(pid_t pid) {
   auto text = slurp("/proc/" + std::to_string(pid) + "/status");
   if (!text) return std::nullopt;
@@ -70,6 +75,24 @@ std::optional<long long> read_cpu_ticks(pid_t pid) {
   auto text = slurp("/proc/" + std::to_string(pid) + "/stat");
   if (!text) return std::nullopt;
   return parse_cpu_ticks(*text);
+}
+
+std::optional<long long> read_cpu_ns(pid_t pid) {
+  std::error_code ec;
+  std::filesystem::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", ec);
+  if (ec) return std::nullopt;
+  long long total = 0;
+  bool any = false;
+  for (const auto& task : tasks) {
+    auto text = slurp(task.path().string() + "/schedstat");
+    if (!text) continue;  // the thread exited meanwhile
+    if (auto ns = parse_schedstat_ns(*text)) {
+      total += *ns;
+      any = true;
+    }
+  }
+  if (!any) return std::nullopt;
+  return total;
 }
 
 }  // namespace wgmesh::testbed

@@ -53,6 +53,11 @@ std::optional<long long> Process::cpu_ticks() const {
   return read_cpu_ticks(state_->pid());
 }
 
+std::optional<long long> Process::cpu_ns() const {
+  if (checked(state_).status()) return std::nullopt;
+  return read_cpu_ns(state_->pid());
+}
+
 const std::string& Process::log_file() const { return checked(state_).log_file(); }
 
 std::string Process::read_log() const {

@@ -41,6 +41,8 @@ class Process {
   // Resident set (KiB) and user+system CPU time (clock ticks); empty once gone.
   std::optional<long> rss_kb() const;
   std::optional<long long> cpu_ticks() const;
+  // CPU time in nanoseconds (schedstat of its threads), for figures finer than ticks.
+  std::optional<long long> cpu_ns() const;
 
   // stdout + stderr of the program (appended); empty path if it went to /dev/null.
   const std::string& log_file() const;

@@ -2,6 +2,7 @@
 // stale-bed naming, and running plain (non-namespaced) commands and programs.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <time.h>
 
 #include <chrono>
 
@@ -83,6 +84,29 @@ TEST(ProcStats, ParsesRssAndCpuTicks) {
   std::string stat = "77 (a) b (c) S 1 77 77 0 -1 4194560 100 0 0 0 12 34 0 0 20 0 1 0 5 0";
   EXPECT_EQ(parse_cpu_ticks(stat), 46);
   EXPECT_FALSE(parse_cpu_ticks("77 (x) S 1"));
+}
+
+TEST(ProcStats, ParsesSchedstatAndReadsOwnCpuTime) {
+  EXPECT_EQ(parse_schedstat_ns("123456789 4567 89\n"), 123456789);
+  EXPECT_FALSE(parse_schedstat_ns(""));
+  EXPECT_FALSE(parse_schedstat_ns("x 1 2"));
+  // Our own process: burn 30 ms of this thread's CPU time (by its own clock, so preemption
+  // does not matter) and see the counter move by at least 20 ms of it (schedstat is brought
+  // up to date at the scheduler tick, so it may lag the thread clock by a few ms).
+  auto before = read_cpu_ns(::getpid());
+  ASSERT_TRUE(before);
+  auto thread_ns = [] {
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+  };
+  const long long spin_from = thread_ns();
+  volatile unsigned sink = 0;
+  while (thread_ns() - spin_from < 30'000'000) sink = sink + 1;
+  auto after = read_cpu_ns(::getpid());
+  ASSERT_TRUE(after);
+  EXPECT_GE(*after - *before, 20'000'000);
+  EXPECT_FALSE(read_cpu_ns(-1));
 }
 
 TEST(NetProbe, ParsesProcNetDev) {

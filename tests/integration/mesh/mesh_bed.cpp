@@ -117,12 +117,17 @@ bool MeshBed::wait_full_mesh(std::chrono::milliseconds timeout, std::vector<int>
     for (auto& [i, p] : daemons_) hosts.push_back(i);
   return testbed::wait_until(
       [&] {
+        // One status and one peer list per host and check: with 25 hosts the polling itself
+        // must not load the daemons it measures.
         std::vector<std::string> all;
-        for (int i : hosts) all.push_back(pubkey(i));
         for (int i : hosts) {
-          auto keys = peer_keys(i);
+          all.push_back(pubkey(i));
+          if (all.back().empty()) return false;  // not up yet
+        }
+        for (size_t h = 0; h < hosts.size(); ++h) {
+          auto keys = peer_keys(hosts[h]);
           for (const auto& k : all)
-            if (k != pubkey(i) && !std::binary_search(keys.begin(), keys.end(), k)) return false;
+            if (k != all[h] && !std::binary_search(keys.begin(), keys.end(), k)) return false;
         }
         return true;
       },
