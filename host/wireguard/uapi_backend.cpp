@@ -79,8 +79,29 @@ Status UapiBackend::set_once(const DeviceUpdate& update, bool& reused, bool& ret
     return conn.error();
   }
   UapiConnection& c = **conn;
-  const Status written =
-      uapi::encode_set(update, [&c](std::string_view piece) { return c.write_all(piece); });
+  // The encoder hands over one piece per peer; sending each alone made 1000 sends for 1000
+  // peers, and wireguard-go's reader woke for each. Pieces are gathered into batches of up
+  // to kSetBatchBytes (a buffer that never reallocates, so no unwiped copy of a key is left
+  // behind in freed memory) and a piece larger than a batch goes out on its own.
+  constexpr std::size_t kSetBatchBytes = 64 * 1024;
+  std::string batch;
+  batch.reserve(kSetBatchBytes);
+  ScopedWipe wipe_batch(batch);
+  const auto flush = [&]() -> Status {
+    if (batch.empty()) return {};
+    Status st = c.write_all(batch);
+    wipe(batch);  // keeps the capacity: wipe() zeroes and clears, it does not shrink
+    return st;
+  };
+  Status written = uapi::encode_set(update, [&](std::string_view piece) -> Status {
+    if (batch.size() + piece.size() > batch.capacity()) {
+      if (auto st = flush(); !st) return st;
+      if (piece.size() > batch.capacity()) return c.write_all(piece);
+    }
+    batch.append(piece);
+    return {};
+  });
+  if (written) written = flush();
   // The server saw nothing of this request: a dead connection, safe to send it again.
   retry_safe = !written && c.bytes_sent() == 0;
   if (!written && !c.server_replied()) return Error{options_.ifname + ": " + written.message()};

@@ -73,6 +73,22 @@ TEST(UapiBackend, SetDeviceSendsTheEncodedRequest) {
   EXPECT_EQ(request, *uapi::encode_set(u));
 }
 
+TEST(UapiBackend, ALargeSetArrivesWholeAcrossBatches) {
+  FakeUapiServer server;
+  std::string request;
+  server.serve([&](int fd) {
+    request = FakeUapiServer::read_request(fd);
+    FakeUapiServer::write_all(fd, "errno=0\n\n");
+  });
+  auto b = backend_for(server);
+  DeviceUpdate u = many_peers(3000);  // ~1 MB: many 64 KiB batches
+  u.private_key = test_key(99);
+  ASSERT_TRUE(b.set_device(u));
+  server.join();
+  EXPECT_GT(request.size(), 512u * 1024);
+  EXPECT_EQ(request, *uapi::encode_set(u));
+}
+
 TEST(UapiBackend, SetDeviceReportsErrno) {
   FakeUapiServer server;
   server.serve([](int fd) {
