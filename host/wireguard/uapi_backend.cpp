@@ -50,25 +50,37 @@ Result<DeviceState> UapiBackend::get_once(bool& reused) {
   return state;
 }
 
-Result<DeviceState> UapiBackend::get_device() {
-  if (auto st = check_name(options_.ifname); !st) return st.error();
-  bool reused = false;
-  auto state = get_once(reused);
-  if (!state) {
+// The retry rule for both requests, in one place. A request that failed is retried once,
+// on a fresh connection, only if it went out on a reused one (which may have died under us:
+// the server restarted between the reuse check and the request, or it does not serve a
+// second request at all) and `attempt` says the server cannot have acted on it. If the
+// retry works, keeping connections is given up: this server may not serve a second request.
+// A failed connection is never kept (after a failed set wireguard-go's scanner may have
+// consumed an unknown part of the request).
+template <typename R, typename Attempt>
+R UapiBackend::with_one_retry(Attempt attempt) {
+  bool reused = false, retry_safe = false;
+  R result = attempt(reused, retry_safe);
+  if (!result) {
     forget_connection();
-    // A get changes nothing, so it is always safe to ask again. A reused connection that
-    // failed may have died under us (the server restarted between our check and the
-    // request), or the server may not serve a second request at all: then stop keeping.
-    if (!reused) return state;
-    state = get_once(reused);
-    if (!state) {
+    if (!reused || !retry_safe) return result;
+    result = attempt(reused, retry_safe);
+    if (!result) {
       forget_connection();
-      return state;
+      return result;
     }
     options_.keep_connection = false;
   }
   if (!options_.keep_connection) forget_connection();
-  return state;
+  return result;
+}
+
+Result<DeviceState> UapiBackend::get_device() {
+  if (auto st = check_name(options_.ifname); !st) return st.error();
+  return with_one_retry<Result<DeviceState>>([this](bool& reused, bool& retry_safe) {
+    retry_safe = true;  // a get changes nothing: always safe to ask again
+    return get_once(reused);
+  });
 }
 
 Status UapiBackend::set_once(const DeviceUpdate& update, bool& reused, bool& retry_safe) {
@@ -121,22 +133,9 @@ Status UapiBackend::set_once(const DeviceUpdate& update, bool& reused, bool& ret
 Status UapiBackend::set_device(const DeviceUpdate& update) {
   if (update.empty()) return {};
   if (auto st = check_name(options_.ifname); !st) return st;
-  bool reused = false, retry_safe = false;
-  Status st = set_once(update, reused, retry_safe);
-  if (!st) {
-    // After a failed set the server may be out of step with us (wireguard-go's scanner
-    // consumed an unknown part of the request): never reuse that connection.
-    forget_connection();
-    if (!reused || !retry_safe) return st;
-    st = set_once(update, reused, retry_safe);
-    if (!st) {
-      forget_connection();
-      return st;
-    }
-    options_.keep_connection = false;
-  }
-  if (!options_.keep_connection) forget_connection();
-  return st;
+  return with_one_retry<Status>([this, &update](bool& reused, bool& retry_safe) {
+    return set_once(update, reused, retry_safe);
+  });
 }
 
 bool UapiBackend::interface_exists() { return uapi_socket_live(socket_path()); }

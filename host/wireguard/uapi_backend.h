@@ -57,6 +57,8 @@ class UapiBackend final : public Backend {
   // The kept connection if it can carry a request, else a new one; `reused` tells which.
   Result<UapiConnection*> connection(bool& reused);
   void forget_connection() { kept_.reset(); }
+  template <typename R, typename Attempt>
+  R with_one_retry(Attempt attempt);
   Result<DeviceState> get_once(bool& reused);
   Status set_once(const DeviceUpdate& update, bool& reused, bool& retry_safe);
 

@@ -58,7 +58,8 @@ TEST(UapiBackend, GetDevice) {
   EXPECT_EQ(dev->peers[0].public_key, test_key(1));
 }
 
-TEST(UapiBackend, SetDeviceSendsTheEncodedRequest) {
+// What a server that answers errno=0 received for `u`.
+std::string request_received_for(const DeviceUpdate& u) {
   FakeUapiServer server;
   std::string request;
   server.serve([&](int fd) {
@@ -66,25 +67,21 @@ TEST(UapiBackend, SetDeviceSendsTheEncodedRequest) {
     FakeUapiServer::write_all(fd, "errno=0\n\n");
   });
   auto b = backend_for(server);
+  EXPECT_TRUE(b.set_device(u));
+  server.join();
+  return request;
+}
+
+TEST(UapiBackend, SetDeviceSendsTheEncodedRequest) {
   DeviceUpdate u = many_peers(3);
   u.listen_port = 1234;
-  ASSERT_TRUE(b.set_device(u));
-  server.join();
-  EXPECT_EQ(request, *uapi::encode_set(u));
+  EXPECT_EQ(request_received_for(u), *uapi::encode_set(u));
 }
 
 TEST(UapiBackend, ALargeSetArrivesWholeAcrossBatches) {
-  FakeUapiServer server;
-  std::string request;
-  server.serve([&](int fd) {
-    request = FakeUapiServer::read_request(fd);
-    FakeUapiServer::write_all(fd, "errno=0\n\n");
-  });
-  auto b = backend_for(server);
   DeviceUpdate u = many_peers(3000);  // ~1 MB: many 64 KiB batches
   u.private_key = test_key(99);
-  ASSERT_TRUE(b.set_device(u));
-  server.join();
+  const std::string request = request_received_for(u);
   EXPECT_GT(request.size(), 512u * 1024);
   EXPECT_EQ(request, *uapi::encode_set(u));
 }
