@@ -25,6 +25,9 @@ namespace {
 // read per request (wgmeshctl shows seconds, so 250 ms never shows).
 constexpr int64_t kRpcFactsMaxAgeMs = 250;
 
+// How long after a peer came or went the cache is written (coalesces a mesh forming).
+constexpr uint64_t kCacheSaveDelayMs = 5000;
+
 int64_t wall_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -217,6 +220,7 @@ Status MeshNode::start() {
       event_flush_->start(0, 0, [this] { on_store_events(); });
   });
   store_.set_listener([this](PeerEvent kind, const std::string& key) {
+    if (kind != PeerEvent::Updated) save_cache_soon();
     auto subs = peer_subscribers_;
     for (auto& [id, cb] : subs) cb(kind, key);
   });
@@ -251,9 +255,9 @@ Status MeshNode::start() {
     check_collisions();  // events cover changes; this covers peers going dead or offline
     auto gone = store_.expire();
     if (!gone.empty()) log_info("peers", "removed " + std::to_string(gone.size()) + " stale peers");
-    Status saved = save_peer_cache(config_.state_dir, config_.interface, store_, wall_ms() / 1000);
-    if (!saved.ok()) log_warn("cache", "cannot save peer cache: " + saved.message());
+    save_cache();
   });
+  cache_save_ = std::make_unique<Timer>(core_.loop);
   status_log_ = std::make_unique<Timer>(core_.loop);
   status_log_->start(30000, 30000, [this] { log_status(); });
   register_rpc();
@@ -268,10 +272,10 @@ void MeshNode::stop() {
   if (!started_) return;
   started_ = false;
   if (control_) control_->say_goodbye();
-  Status saved = save_peer_cache(config_.state_dir, config_.interface, store_, wall_ms() / 1000);
-  if (!saved.ok()) log_warn("cache", "cannot save peer cache: " + saved.message());
+  save_cache();
   status_log_.reset();
   housekeeping_.reset();
+  cache_save_.reset();
   event_flush_.reset();
   if (health_) health_->stop();
   if (reconciler_) reconciler_->stop();
@@ -301,6 +305,16 @@ Status MeshNode::reload_routes(const std::vector<std::string>& routes) {
           return s;
         }() + "]");
   return {};
+}
+
+void MeshNode::save_cache() {
+  Status saved = save_peer_cache(config_.state_dir, config_.interface, store_, wall_ms() / 1000);
+  if (!saved.ok()) log_warn("cache", "cannot save peer cache: " + saved.message());
+}
+
+void MeshNode::save_cache_soon() {
+  if (cache_save_ && !cache_save_->active())
+    cache_save_->start(kCacheSaveDelayMs, 0, [this] { save_cache(); });
 }
 
 void MeshNode::on_store_events() {

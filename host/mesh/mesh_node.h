@@ -72,6 +72,11 @@ class MeshNode final : public MeshServices {
   Status setup_interface();
   void register_rpc();
   void on_store_events();
+  void save_cache();
+  // A peer came or went: save the cache within kCacheSaveDelayMs (coalescing a burst)
+  // instead of at the next 60 s housekeeping, so a node killed soon after it met its peers
+  // still finds and greets them at once when it comes back.
+  void save_cache_soon();
   PeerView view_of(const PeerRecord& p) const;
   void log_status();
   bool is_mesh_address(const std::string& ip) const;
@@ -98,12 +103,12 @@ class MeshNode final : public MeshServices {
   std::unique_ptr<HealthMonitor> health_;
   std::unique_ptr<Timer> event_flush_;
   std::unique_ptr<Timer> housekeeping_;
+  std::unique_ptr<Timer> cache_save_;  // soon after peers come or go (see save_cache_soon)
   std::unique_ptr<Timer> status_log_;
   std::map<uint64_t, std::function<void(PeerEvent, const std::string&)>> peer_subscribers_;
   std::map<uint64_t, uint64_t> local_subscriptions_;  // our id -> LocalNode id
   uint64_t next_sub_id_ = 1;
   bool started_ = false;
-  int64_t last_cache_save_ms_ = 0;
 };
 
 // Builds a MeshNode from the configuration (parses and checks the secret).

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <sstream>
 
 #include "keys/derived_keys.h"
@@ -112,7 +113,8 @@ TEST_F(Mesh, AdvertisedRouteIsReachableThroughItsNode) {
       10s))
       << "host 1 has no route to the advertised network";
   auto route = m.host(1).run({"ip", "route", "show", "192.0.2.0/24"});
-  EXPECT_NE(route.output.find("proto 87"), std::string::npos) << "routes carry the daemon's protocol: " << route.output;
+  EXPECT_NE(route.output.find("proto 87"), std::string::npos)
+      << "routes carry the daemon's protocol: " << route.output;
   EXPECT_TRUE(ping(m.host(1), "192.0.2.1", 30s));
 }
 
@@ -123,20 +125,38 @@ TEST_F(Mesh, CrashedHostIsEvictedAndComesBackWithTheSameIdentity) {
   std::string key3 = m.pubkey(3), ip3 = m.mesh_ip(3);
   ASSERT_TRUE(ping(m.host(1), ip3, 30s));
   ASSERT_TRUE(ping(m.host(2), ip3, 30s));
+  // Host 3 writes its peer cache a few seconds after meeting its peers (not only at the 60 s
+  // housekeeping), so even killed this early it finds them again from the cache.
+  const std::string cache3 = m.host(3).path("state/wg0-peers.json");
+  const std::string key1 = m.pubkey(1), key2 = m.pubkey(2);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        std::ifstream in(cache3);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str().find(key1) != std::string::npos &&
+               text.str().find(key2) != std::string::npos;
+      },
+      20s))
+      << "no peer cache with both peers in " << cache3;
   auto t0 = std::chrono::steady_clock::now();
   m.crash(3);
   auto gone = [&](int i) {
     auto keys = m.peer_keys(i);
     auto wg = m.host(i).run_in(m.daemon(i), {"wg", "show", "wg0", "peers"});
-    return std::count(keys.begin(), keys.end(), key3) == 0 && wg.output.find(key3) == std::string::npos;
+    return std::count(keys.begin(), keys.end(), key3) == 0 &&
+           wg.output.find(key3) == std::string::npos;
   };
   ASSERT_TRUE(wait_until([&] { return gone(1) && gone(2); }, 60s)) << m.daemon(1).read_log();
-  auto evicted_after = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-  std::cout << "[ figure ] crashed peer evicted by both others after " << evicted_after.count() << " ms\n";
+  auto evicted_after =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  std::cout << "[ figure ] crashed peer evicted by both others after " << evicted_after.count()
+            << " ms\n";
   EXPECT_GE(m.counter(1, "health.evictions"), 1u);
 
   m.start(3);
   EXPECT_EQ(m.pubkey(3), key3) << "the key pair is kept in the state directory";
+  EXPECT_TRUE(m.daemon(3).log_contains("restored 2 peers from cache")) << m.daemon(3).read_log();
   EXPECT_EQ(m.mesh_ip(3), ip3);
   ASSERT_TRUE(m.wait_full_mesh(30s));
   EXPECT_TRUE(ping(m.host(1), ip3, 30s));
@@ -157,29 +177,36 @@ TEST_F(Mesh, MalformedForeignAndReplayedDatagramsAreDroppedAndCounted) {
   auto foreign = wgmesh::keys::derive_keys("an-entirely-different-secret-123");
   int port = keys->gossip_port;
   std::string target = m.host(1).ipv4();
-  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  std::string payload = "{\"protocol\":\"wgmesh-v1\",\"wg_pubkey\":\"" + m.pubkey(2) + "\",\"mesh_ip\":\"" +
-                        m.mesh_ip(2) + "\",\"wg_endpoint\":\"\",\"timestamp\":" + std::to_string(now) + "}";
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  std::string payload = "{\"protocol\":\"wgmesh-v1\",\"wg_pubkey\":\"" + m.pubkey(2) +
+                        "\",\"mesh_ip\":\"" + m.mesh_ip(2) +
+                        "\",\"wg_endpoint\":\"\",\"timestamp\":" + std::to_string(now) + "}";
   auto valid = wgmesh::keys::seal_envelope("ANNOUNCE", payload, keys->gossip_key);
   auto wrong_key = wgmesh::keys::seal_envelope("HELLO", payload, foreign->gossip_key);
   auto stale = wgmesh::keys::seal_envelope(
-      "HELLO", "{\"protocol\":\"wgmesh-v1\",\"timestamp\":" + std::to_string(now - 3600) + "}", keys->gossip_key);
+      "HELLO", "{\"protocol\":\"wgmesh-v1\",\"timestamp\":" + std::to_string(now - 3600) + "}",
+      keys->gossip_key);
   auto invalid = wgmesh::keys::seal_envelope(
-      "HELLO", "{\"protocol\":\"wgmesh-v1\",\"wg_pubkey\":\"short\",\"mesh_ip\":\"x\",\"timestamp\":" + std::to_string(now) + "}",
+      "HELLO",
+      "{\"protocol\":\"wgmesh-v1\",\"wg_pubkey\":\"short\",\"mesh_ip\":\"x\",\"timestamp\":" +
+          std::to_string(now) + "}",
       keys->gossip_key);
   ASSERT_TRUE(valid.ok() && wrong_key.ok() && stale.ok() && invalid.ok());
   std::string truncated = valid->substr(0, valid->size() / 2);
 
   send_datagrams(m.host(2), target, port,
-                 {"not json at all", "{\"type\":\"HELLO\"}", truncated, *wrong_key, *stale, *invalid,
-                  std::string(3000, '\xff')});
+                 {"not json at all", "{\"type\":\"HELLO\"}", truncated, *wrong_key, *stale,
+                  *invalid, std::string(3000, '\xff')});
   // The same valid envelope from two different source ports: the second is a replay.
   send_datagrams(m.host(2), target, port, {*valid, *valid}, /*new_socket_each=*/true);
   // Garbage on the LAN multicast port too.
   send_datagrams(m.host(2), target, 51830, {"garbage", *wrong_key, truncated});
 
   ASSERT_TRUE(wait_until([&] { return m.counter(1, "control.dropped_replay") >= 1; }, 10s));
-  EXPECT_GE(m.counter(1, "control.dropped_auth"), 5u);  // junk, partial JSON, truncated, wrong key, 0xff
+  EXPECT_GE(m.counter(1, "control.dropped_auth"),
+            5u);  // junk, partial JSON, truncated, wrong key, 0xff
   EXPECT_GE(m.counter(1, "control.dropped_stale"), 1u);
   EXPECT_GE(m.counter(1, "control.dropped_invalid"), 1u);
   EXPECT_GE(m.counter(1, "lan-multicast.dropped_auth"), 2u);
@@ -207,7 +234,8 @@ TEST_F(Mesh, PeerThatDiesUnderTrafficIsEvictedQuickly) {
         return std::count(keys.begin(), keys.end(), key2) == 0;
       },
       60s));
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   std::cout << "[ figure ] peer crashed under traffic evicted after " << ms.count() << " ms\n";
   pinger.kill_and_wait();
 }
