@@ -30,7 +30,8 @@ std::vector<InterfaceInfo> multicast_interfaces(int family) {
     unsigned flags = a->ifa_flags;
     // Point-to-point links (WireGuard itself, PPP, tunnels) are not LAN segments: multicast
     // sent into a WireGuard interface only bounces off its allowed-IPs.
-    if (!(flags & IFF_UP) || !(flags & IFF_MULTICAST) || (flags & IFF_LOOPBACK) || (flags & IFF_POINTOPOINT))
+    if (!(flags & IFF_UP) || !(flags & IFF_MULTICAST) || (flags & IFF_LOOPBACK) ||
+        (flags & IFF_POINTOPOINT))
       continue;
     if (!seen.insert(a->ifa_name).second) continue;
     out.push_back({a->ifa_name, if_nametoindex(a->ifa_name)});
@@ -106,8 +107,10 @@ std::string format_ip(const sockaddr* addr) {
     std::string s = buf;
     if (v6->sin6_scope_id != 0) {
       char ifname[IF_NAMESIZE] = {0};
-      if (if_indextoname(v6->sin6_scope_id, ifname)) s += std::string("%") + ifname;
-      else s += "%" + std::to_string(v6->sin6_scope_id);
+      if (if_indextoname(v6->sin6_scope_id, ifname))
+        s += std::string("%") + ifname;
+      else
+        s += "%" + std::to_string(v6->sin6_scope_id);
     }
     return s;
   }
@@ -179,7 +182,8 @@ UdpSocket::UdpSocket(EventLoop& loop, int fd, int family, size_t max_datagram, U
       family_(family),
       max_datagram_(max_datagram),
       on_receive_(std::move(fn)),
-      buffer_(max_datagram + 1),
+      buffer_size_(max_datagram + 1),
+      buffer_(std::make_unique_for_overwrite<uint8_t[]>(buffer_size_)),
       watch_(std::make_unique<FdWatch>(loop, fd)) {}
 
 UdpSocket::~UdpSocket() {
@@ -192,7 +196,7 @@ void UdpSocket::on_readable() {
   for (int i = 0; i < 64; ++i) {
     sockaddr_storage from{};
     socklen_t from_len = sizeof from;
-    ssize_t n = ::recvfrom(fd_, buffer_.data(), buffer_.size(), MSG_TRUNC,
+    ssize_t n = ::recvfrom(fd_, buffer_.get(), buffer_size_, MSG_TRUNC,
                            reinterpret_cast<sockaddr*>(&from), &from_len);
     if (n < 0) return;  // EAGAIN or a transient error (ICMP unreachable etc.)
     if (static_cast<size_t>(n) > max_datagram_) {
@@ -201,7 +205,7 @@ void UdpSocket::on_readable() {
     }
     ++counters_.received;
     if (on_receive_)
-      on_receive_(buffer_.data(), static_cast<size_t>(n), reinterpret_cast<sockaddr*>(&from),
+      on_receive_(buffer_.get(), static_cast<size_t>(n), reinterpret_cast<sockaddr*>(&from),
                   from_len);
     if (shut_down_) return;  // closed by the callback: touch nothing more
   }
@@ -264,8 +268,10 @@ Status UdpSocket::membership(const std::string& group, const std::string& ifname
       rc = setsockopt(fd_, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &mreq,
                       sizeof mreq);
     }
-    if (rc == 0 || errno == EADDRINUSE) ++joined;
-    else last_error = errno_text(("multicast on " + iface.name).c_str());
+    if (rc == 0 || errno == EADDRINUSE)
+      ++joined;
+    else
+      last_error = errno_text(("multicast on " + iface.name).c_str());
   }
   if (joined == 0) return Error{last_error};
   return {};
@@ -332,8 +338,10 @@ Status UdpSocket::send_multicast(const std::string& group, uint16_t port, const 
       continue;
     }
     Status st = send_to(reinterpret_cast<sockaddr*>(&dst), dst_len, data, len);
-    if (st.ok()) ++sent;
-    else last_error = st.message();
+    if (st.ok())
+      ++sent;
+    else
+      last_error = st.message();
   }
   if (sent == 0) return Error{last_error};
   return {};
