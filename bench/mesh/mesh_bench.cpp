@@ -116,13 +116,11 @@ long long children_cpu_ns(pid_t parent) {
   return total;
 }
 
-long wireguard_go_rss_kb(MeshBed& m, int i) {
-  auto r =
-      m.host(i).run({"sh", "-c",
-                     "for p in $(pgrep -x wireguard-go); do "
-                     "[ \"$(readlink /proc/$p/ns/net)\" = \"$(readlink /proc/self/ns/net)\" ] && "
-                     "awk '/VmRSS/{print $2}' /proc/$p/status; done"});
-  return std::atol(r.output.c_str());
+// The resident set of the wireguard-go a daemon started (its only child).
+long children_rss_kb(pid_t parent) {
+  long total = 0;
+  for (pid_t child : children_of(parent)) total += wgmesh::testbed::read_rss_kb(child).value_or(0);
+  return total;
 }
 
 Figures run(int n, int quiet_s, const std::string& wgmeshd) {
@@ -208,7 +206,7 @@ Figures run(int n, int quiet_s, const std::string& wgmeshd) {
     f.rss_max_kb = std::max(f.rss_max_kb, rss);
     f.anon_avg_kb += static_cast<double>(smaps_rollup_kb(m.daemon(i).pid(), "Anonymous")) / n;
     f.pss_avg_kb += static_cast<double>(smaps_rollup_kb(m.daemon(i).pid(), "Pss")) / n;
-    f.wg_rss_avg_kb += static_cast<double>(wireguard_go_rss_kb(m, i)) / n;
+    f.wg_rss_avg_kb += static_cast<double>(children_rss_kb(m.daemon(i).pid())) / n;
   }
   return f;
 }

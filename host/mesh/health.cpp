@@ -35,21 +35,12 @@ int tunnel_socket(int family, const std::string& ifname) {
   return fd;
 }
 
-// The address as inet_ntop writes it ("" if not an IP), so a peer's configured mesh address
+// The address as format_ip writes it ("" if not an IP), so a peer's configured mesh address
 // and a connection's source compare equal however the peer spelled its address.
-std::string ip_text(const sockaddr* sa) {
-  char buf[INET6_ADDRSTRLEN] = {0};
-  if (sa->sa_family == AF_INET)
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
-  else if (sa->sa_family == AF_INET6)
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
-  return buf;
-}
-
 std::string canonical_ip(const std::string& ip) {
   sockaddr_storage ss{};
   socklen_t len = 0;
-  return make_socket_address(ip, 0, ss, len) ? ip_text(reinterpret_cast<sockaddr*>(&ss)) : "";
+  return make_socket_address(ip, 0, ss, len) ? format_ip(reinterpret_cast<sockaddr*>(&ss)) : "";
 }
 
 // How much tx growth in one tick a probe exchange may explain (ping, the ACK of the pong,
@@ -180,7 +171,7 @@ void HealthMonitor::accept_ready(int listen_fd) {
     auto conn = std::make_unique<ServerConn>();
     conn->fd = fd;
     conn->last_ms = wall_ms();
-    conn->peer_ip = ip_text(reinterpret_cast<sockaddr*>(&from));
+    conn->peer_ip = format_ip(reinterpret_cast<sockaddr*>(&from));
     conn->watch = std::make_unique<FdWatch>(loop_, fd);
     ServerConn* raw = conn.get();
     conn->watch->start(UV_READABLE, [this, raw, fd](int status, int) {
